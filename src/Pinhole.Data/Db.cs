@@ -1,0 +1,99 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Pinhole.Data;
+
+/// <summary>
+/// The one way Pinhole reaches its database. Features write plain SQL with Dapper against the connections it
+/// opens; the SQL is the same for both providers except where <see cref="Dialect"/> says otherwise.
+/// </summary>
+public sealed class Db : IAsyncDisposable
+{
+    // SQLite allows one writer at a time. Queueing writers here, in-process, costs nothing and keeps them from
+    // spinning on SQLITE_BUSY; busy_timeout still covers a second process on the same file.
+    private readonly SemaphoreSlim? _sqliteWriteGate;
+    private readonly NpgsqlDataSource? _postgres;
+    private readonly string _connectionString;
+
+    private Db(DatabaseProvider provider, string connectionString)
+    {
+        Provider = provider;
+        Dialect = new SqlDialect(provider);
+        _connectionString = connectionString;
+        if (provider == DatabaseProvider.Sqlite)
+            _sqliteWriteGate = new SemaphoreSlim(1, 1);
+        else
+            _postgres = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public DatabaseProvider Provider { get; }
+
+    public SqlDialect Dialect { get; }
+
+    public static Db Sqlite(string path)
+    {
+        SqliteSetup.EnsureInitialized();
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            ForeignKeys = true,
+        };
+        return new Db(DatabaseProvider.Sqlite, builder.ToString());
+    }
+
+    public static Db Postgres(string connectionString) => new(DatabaseProvider.Postgres, connectionString);
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (_postgres is not null)
+            return await _postgres.OpenConnectionAsync(cancellationToken);
+
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        // Per-connection settings: pooled connections keep them, so this runs once per physical connection
+        // in practice, but a fresh one must never miss them.
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one transaction and commits it; rolls back if it throws.</summary>
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (_sqliteWriteGate is not null)
+            await _sqliteWriteGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            _sqliteWriteGate?.Release();
+        }
+    }
+
+    public Task WriteAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken cancellationToken) =>
+        WriteAsync<bool>(async (connection, transaction) =>
+        {
+            await work(connection, transaction);
+            return true;
+        }, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_postgres is not null)
+            await _postgres.DisposeAsync();
+        _sqliteWriteGate?.Dispose();
+        if (Provider == DatabaseProvider.Sqlite)
+            SqliteConnection.ClearAllPools();
+    }
+}
