@@ -1,0 +1,11 @@
+using System.Runtime.InteropServices;
+
+namespace Pinhole.Media.Interop;
+
+internal static partial class GLib
+{
+    private const string Library = "libglib-2.0.so.0";
+
+    [LibraryImport(Library)]
+    internal static partial void g_free(IntPtr mem);
+}
