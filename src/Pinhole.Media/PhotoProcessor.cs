@@ -13,8 +13,12 @@
 //
 // * Colour. libvips 8.14's thumbnail ignores an embedded ICC profile unless an export profile is given, so for
 //   files that carry one we ask for export_profile "srgb": Display P3 / Adobe RGB pixels are converted, not just
-//   relabelled. Files without a profile are taken as sRGB already and skip the (costly) colour transform. Every
-//   saver strips all metadata (EXIF with GPS and maker notes, XMP, IPTC, ICC, comments); the output is plain sRGB.
+//   relabelled. Files without a profile are taken as sRGB already and skip the (costly) colour transform.
+//
+// * Metadata. The decoded image has every metadata item removed (EXIF with GPS and maker notes, XMP, IPTC, ICC,
+//   comments) and every saver is also told to strip: belt and braces, because Debian 12's libvips 8.14.1 ignores
+//   webpsave's strip and writes a fresh EXIF chunk anyway, which WebPContainer then cuts out. The outputs are
+//   plain sRGB with nothing but pixels.
 //
 // * fail_on = truncated. By default libvips is forgiving: a JPEG cut in half loads, with the missing part grey.
 //   For an upload that is the wrong answer: the person should learn their file is broken. "truncated" rejects
@@ -238,7 +242,7 @@ public sealed class PhotoProcessor
         switch (spec.Format)
         {
             case OutputFormat.WebP:
-                return image.SaveWebP(spec.Quality);
+                return WebPContainer.StripMetadata(image.SaveWebP(spec.Quality));
             case OutputFormat.Jpeg when image.HasAlpha:
                 using (VipsImage flat = image.FlattenOnWhite())
                 {
@@ -293,14 +297,15 @@ public sealed class PhotoProcessor
 
         /// <summary>
         /// Decodes the whole file, shrinking on load to fit <paramref name="longEdge"/>, upright and in sRGB, into
-        /// memory. This is where damaged data is found.
+        /// memory, with no metadata left on it. This is where damaged data is found.
         /// </summary>
         public VipsImage Decode(int longEdge)
         {
             try
             {
                 using VipsImage streamed = VipsImage.Thumbnail(path, longEdge, applyEmbeddedProfile: hasIccProfile);
-                return streamed.CopyMemory();
+                using VipsImage decoded = streamed.CopyMemory();
+                return decoded.WithoutMetadata();
             }
             catch (VipsException e)
             {

@@ -8,4 +8,7 @@ internal static partial class GLib
 
     [LibraryImport(Library)]
     internal static partial void g_free(IntPtr mem);
+
+    [LibraryImport(Library)]
+    internal static partial void g_strfreev(IntPtr stringArray);
 }

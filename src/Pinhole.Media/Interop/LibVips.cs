@@ -139,7 +139,19 @@ internal static partial class LibVips
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vips_image_get_string(VipsImageHandle image, string name, out IntPtr value);
 
+    /// <summary>Every field name of an image, core and metadata, as a NULL-terminated array freed with <c>g_strfreev</c>.</summary>
+    [LibraryImport(Library)]
+    internal static partial IntPtr vips_image_get_fields(VipsImageHandle image);
+
+    /// <summary>Removes a metadata item; returns FALSE (0) when there was none (core fields are never removed).</summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vips_image_remove(VipsImageHandle image, string name);
+
     // ---- resizing and pixels ----
+
+    /// <summary><c>vips_copy(in, &amp;out, NULL)</c>: a new image sharing the pixels, with its own metadata.</summary>
+    [LibraryImport(Library)]
+    internal static partial int vips_copy(VipsImageHandle input, out VipsImageHandle output, IntPtr end);
 
     /// <summary><c>vips_thumbnail(filename, &amp;out, width, "height", h, "size", s, "fail_on", f, NULL)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "vips_thumbnail", StringMarshalling = StringMarshalling.Utf8)]

@@ -90,6 +90,41 @@ internal sealed class VipsImage : IDisposable
         return Wrap(image, succeeded: !image.IsInvalid);
     }
 
+    /// <summary>
+    /// A copy of this image (sharing its pixels) with every metadata item removed: EXIF (and the exif-* fields
+    /// libvips would rebuild EXIF from), XMP, IPTC, ICC, comments, orientation, page layout...
+    /// </summary>
+    /// <remarks>
+    /// The savers' <c>strip</c> should be enough, but libvips 8.14.1 (the version Debian 12 ships) ignores
+    /// <c>strip</c> in webpsave and writes EXIF with GPS, XMP and ICC anyway (fixed in 8.14.2, libvips commit
+    /// fe203d72). Removing the metadata from the image itself protects every saver, whatever its version.
+    /// </remarks>
+    public VipsImage WithoutMetadata()
+    {
+        int status = LibVips.vips_copy(handle, out VipsImageHandle copy, End);
+        VipsImage clean = Wrap(copy, status == 0);
+        IntPtr fields = LibVips.vips_image_get_fields(clean.handle);
+        try
+        {
+            for (int i = 0; fields != IntPtr.Zero; i++)
+            {
+                IntPtr name = Marshal.ReadIntPtr(fields, i * IntPtr.Size);
+                if (name == IntPtr.Zero)
+                {
+                    break;
+                }
+
+                _ = LibVips.vips_image_remove(clean.handle, Marshal.PtrToStringUTF8(name)!);
+            }
+        }
+        finally
+        {
+            GLib.g_strfreev(fields);
+        }
+
+        return clean;
+    }
+
     /// <summary>Composites the alpha channel onto white and drops it. The image must be 8-bit.</summary>
     public VipsImage FlattenOnWhite()
     {
