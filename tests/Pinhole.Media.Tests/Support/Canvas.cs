@@ -31,9 +31,9 @@ public sealed class Canvas
 
     public byte[] Pixels { get; }
 
-    public Canvas Fill(params byte[] color) => Fill(0, 0, Width, Height, color);
+    public Canvas Fill(params byte[] color) => FillRect(0, 0, Width, Height, color);
 
-    public Canvas Fill(int left, int top, int width, int height, params byte[] color)
+    public Canvas FillRect(int left, int top, int width, int height, params byte[] color)
     {
         if (color.Length != Channels)
         {

@@ -35,7 +35,7 @@ public static class Photos
 
     /// <summary>A landscape 60×40 image, white with a red top-left quadrant: shows which way up it is displayed.</summary>
     public static Canvas RedCorner(int width = 60, int height = 40) =>
-        new Canvas(width, height).Fill(White).Fill(0, 0, width / 2, height / 2, Red);
+        new Canvas(width, height).Fill(White).FillRect(0, 0, width / 2, height / 2, Red);
 
     /// <summary>A smooth colourful picture (JPEG-friendly, unlike noise).</summary>
     public static Canvas Gradient(int width, int height) =>
