@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -15,6 +16,9 @@ public sealed class Db : IAsyncDisposable
     private readonly SemaphoreSlim? _sqliteWriteGate;
     private readonly NpgsqlDataSource? _postgres;
     private readonly string _connectionString;
+
+    // Columns are snake_case (created_at), properties PascalCase (CreatedAt); Dapper's switch for that is process-wide.
+    static Db() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
     private Db(DatabaseProvider provider, string connectionString)
     {

@@ -1,0 +1,68 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Pinhole.Data;
+using Pinhole.Server.Features.Accounts;
+using Pinhole.Server.MastodonApi;
+using Pinhole.Server.MastodonApi.Entities;
+
+namespace Pinhole.Server.Features.Follows;
+
+public static class FollowEndpoints
+{
+    public static IServiceCollection AddFollows(this IServiceCollection services) => services.AddSingleton<Follows>();
+
+    public static RouteGroupBuilder MapFollows(this RouteGroupBuilder api)
+    {
+        var accounts = api.MapGroup("/v1/accounts");
+        accounts.MapPost("/{id:long}/follow", Follow).RequireScope(Scopes.WriteFollows);
+        accounts.MapPost("/{id:long}/unfollow", Unfollow).RequireScope(Scopes.WriteFollows);
+        accounts.MapGet("/{id:long}/followers", Followers).AllowAnonymous(Scopes.ReadAccounts);
+        accounts.MapGet("/{id:long}/following", Following).AllowAnonymous(Scopes.ReadAccounts);
+        accounts.MapGet("/relationships", GetRelationships).RequireScope(Scopes.ReadFollows);
+        return api;
+    }
+
+    private static async Task<Ok<Relationship>> Follow(long id, HttpContext http, Caller caller, Follows follows, Db db, CancellationToken cancellationToken)
+    {
+        var form = await RequestParams.ReadAsync(http.Request, cancellationToken);
+        await follows.FollowAsync(caller.Account, id, form.Bool("reblogs"), form.Bool("notify"), cancellationToken);
+        return await RelationshipAsync(db, caller.Account, id, cancellationToken);
+    }
+
+    private static async Task<Ok<Relationship>> Unfollow(long id, Caller caller, Follows follows, Db db, CancellationToken cancellationToken)
+    {
+        await follows.UnfollowAsync(caller.Account, id, cancellationToken);
+        return await RelationshipAsync(db, caller.Account, id, cancellationToken);
+    }
+
+    private static Task<Ok<IReadOnlyList<Account>>> Followers(long id, HttpContext http, Db db, AccountViews accounts, CancellationToken cancellationToken) =>
+        ListAsync(http, db, accounts, id, "SELECT f.id AS cursor, f.account_id FROM follows f WHERE f.target_account_id = @id", cancellationToken);
+
+    private static Task<Ok<IReadOnlyList<Account>>> Following(long id, HttpContext http, Db db, AccountViews accounts, CancellationToken cancellationToken) =>
+        ListAsync(http, db, accounts, id, "SELECT f.id AS cursor, f.target_account_id AS account_id FROM follows f WHERE f.account_id = @id", cancellationToken);
+
+    private static async Task<Ok<IReadOnlyList<Relationship>>> GetRelationships(HttpContext http, Caller caller, Db db, CancellationToken cancellationToken)
+    {
+        var ids = RequestParams.FromQuery(http.Request.Query).List("id")
+            .Select(v => long.TryParse(v, out var id) ? id : 0).Where(id => id > 0).Distinct().Take(100).ToList();
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var existing = ids.Count == 0 ? [] : (await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM accounts WHERE id IN @ids", new { ids }, cancellationToken: cancellationToken))).ToHashSet();
+        return TypedResults.Ok(await Relationships.LoadAsync(connection, caller.Account, ids.Where(existing.Contains).ToList(), cancellationToken));
+    }
+
+    private static async Task<Ok<IReadOnlyList<Account>>> ListAsync(HttpContext http, Db db, AccountViews accounts, long id, string select, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        if (await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "SELECT id FROM accounts WHERE id = @id", new { id }, cancellationToken: cancellationToken)) is null)
+            throw ApiException.NotFound();
+        return TypedResults.Ok(await AccountPage.ReadAsync(http, connection, accounts, select, "f.id", new { id }, cancellationToken));
+    }
+
+    private static async Task<Ok<Relationship>> RelationshipAsync(Db db, long viewer, long target, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return TypedResults.Ok((await Relationships.LoadAsync(connection, viewer, [target], cancellationToken))[0]);
+    }
+}

@@ -1,0 +1,162 @@
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Pinhole.Data;
+using Pinhole.Server.Features.Accounts;
+using Pinhole.Server.MastodonApi;
+using Pinhole.Server.MastodonApi.Entities;
+
+namespace Pinhole.Server.Features.Statuses;
+
+public static class StatusEndpoints
+{
+    public static IServiceCollection AddStatuses(this IServiceCollection services) => services
+        .AddSingleton<StatusPosting>()
+        .AddSingleton<StatusInteractions>()
+        .AddSingleton<StatusViews>();
+
+    public static RouteGroupBuilder MapStatuses(this RouteGroupBuilder api)
+    {
+        var statuses = api.MapGroup("/v1/statuses");
+        statuses.MapPost("/", Create).RequireScope(Scopes.WriteStatuses);
+        statuses.MapGet("/{id:long}", Get).AllowAnonymous(Scopes.ReadStatuses);
+        statuses.MapDelete("/{id:long}", Delete).RequireScope(Scopes.WriteStatuses);
+        statuses.MapGet("/{id:long}/context", Context).AllowAnonymous(Scopes.ReadStatuses);
+        statuses.MapPost("/{id:long}/favourite", Favourite).RequireScope(Scopes.WriteFavourites);
+        statuses.MapPost("/{id:long}/unfavourite", Unfavourite).RequireScope(Scopes.WriteFavourites);
+        statuses.MapPost("/{id:long}/reblog", Reblog).RequireScope(Scopes.WriteStatuses);
+        statuses.MapPost("/{id:long}/unreblog", Unreblog).RequireScope(Scopes.WriteStatuses);
+        statuses.MapGet("/{id:long}/favourited_by", FavouritedBy).AllowAnonymous(Scopes.ReadAccounts);
+        statuses.MapGet("/{id:long}/reblogged_by", RebloggedBy).AllowAnonymous(Scopes.ReadAccounts);
+        return api;
+    }
+
+    private static async Task<Ok<Status>> Create(HttpContext http, Caller caller, StatusPosting posting, Db db, StatusViews views, CancellationToken cancellationToken)
+    {
+        var form = await RequestParams.ReadAsync(http.Request, cancellationToken);
+        if (form.Has("poll[options]"))
+            throw ApiException.Unprocessable("Validation failed: polls are not supported on this server");
+        if (!string.IsNullOrEmpty(form.Text("scheduled_at")))
+            throw ApiException.Unprocessable("Validation failed: scheduled posts are not supported on this server");
+        var visibilityName = form.Text("visibility");
+        var visibility = VisibilityNames.Parse(visibilityName);
+        if (!string.IsNullOrEmpty(visibilityName) && visibility is null)
+            throw ApiException.Unprocessable("Validation failed: Visibility must be public, unlisted, private or direct");
+        var request = new NewStatus(
+            form.Text("status"),
+            form.List("media_ids").Select(ParseId).ToList(),
+            form.Id("in_reply_to_id"),
+            form.Bool("sensitive"),
+            form.Text("spoiler_text"),
+            visibility,
+            string.IsNullOrEmpty(form.Text("language")) ? null : form.Text("language"),
+            http.Request.Headers["Idempotency-Key"].FirstOrDefault(),
+            caller.AppId);
+        var id = await posting.CreateAsync(caller.Account, request, cancellationToken);
+        return TypedResults.Ok(await RenderVisibleAsync(db, views, caller, id, cancellationToken));
+    }
+
+    private static async Task<Ok<Status>> Get(long id, Caller caller, Db db, StatusViews views, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await RenderVisibleAsync(db, views, caller, id, cancellationToken));
+
+    private static async Task<Ok<Status>> Delete(long id, Caller caller, StatusPosting posting, Db db, StatusViews views, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        // Rendered before it goes, then sent with its source text so the client can redraft it.
+        var before = await views.RenderAsync(connection, caller.Account, id, cancellationToken);
+        var deleted = await posting.DeleteAsync(caller.Account, id, cancellationToken);
+        return TypedResults.Ok(before! with { Text = deleted.Text });
+    }
+
+    private static async Task<Ok<StatusContext>> Context(long id, Caller caller, Db db, StatusViews views, CancellationToken cancellationToken)
+    {
+        var viewer = caller.AccountId ?? 0;
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await EnsureVisibleAsync(connection, viewer, id, cancellationToken);
+        var ancestors = await connection.QueryAsync<long>(new CommandDefinition(
+            $"""
+            WITH RECURSIVE chain (id, in_reply_to_id, depth) AS (
+                SELECT id, in_reply_to_id, 0 FROM statuses WHERE id = @id
+                UNION ALL
+                SELECT p.id, p.in_reply_to_id, c.depth + 1 FROM statuses p JOIN chain c ON p.id = c.in_reply_to_id WHERE c.depth < 100
+            )
+            SELECT s.id FROM chain c JOIN statuses s ON s.id = c.id WHERE c.depth > 0 AND {VisibleTo.Viewer("s")} ORDER BY s.id
+            """, new { id, viewer }, cancellationToken: cancellationToken));
+        var descendants = await connection.QueryAsync<long>(new CommandDefinition(
+            $"""
+            WITH RECURSIVE thread (id, depth) AS (
+                SELECT id, 1 FROM statuses WHERE in_reply_to_id = @id
+                UNION ALL
+                SELECT r.id, t.depth + 1 FROM statuses r JOIN thread t ON r.in_reply_to_id = t.id WHERE t.depth < 100
+            )
+            SELECT s.id FROM thread t JOIN statuses s ON s.id = t.id WHERE {VisibleTo.Viewer("s")} ORDER BY s.id LIMIT 4000
+            """, new { id, viewer }, cancellationToken: cancellationToken));
+        return TypedResults.Ok(new StatusContext(
+            await views.RenderAsync(connection, viewer, ancestors.ToList(), cancellationToken),
+            await views.RenderAsync(connection, viewer, descendants.ToList(), cancellationToken)));
+    }
+
+    private static async Task<Ok<Status>> Favourite(long id, Caller caller, StatusInteractions interactions, Db db, StatusViews views, CancellationToken cancellationToken)
+    {
+        await interactions.FavouriteAsync(caller.Account, id, cancellationToken);
+        return TypedResults.Ok(await RenderVisibleAsync(db, views, caller, id, cancellationToken));
+    }
+
+    private static async Task<Ok<Status>> Unfavourite(long id, Caller caller, StatusInteractions interactions, Db db, StatusViews views, CancellationToken cancellationToken)
+    {
+        await interactions.UnfavouriteAsync(caller.Account, id, cancellationToken);
+        return TypedResults.Ok(await RenderVisibleAsync(db, views, caller, id, cancellationToken));
+    }
+
+    private static async Task<Ok<Status>> Reblog(long id, HttpContext http, Caller caller, StatusInteractions interactions, Db db, StatusViews views, CancellationToken cancellationToken)
+    {
+        var form = await RequestParams.ReadAsync(http.Request, cancellationToken);
+        var visibility = VisibilityNames.Parse(form.Text("visibility")) ?? Visibility.Public;
+        if (visibility > Visibility.Unlisted && visibility != Visibility.Private)
+            throw ApiException.Unprocessable("Validation failed: a reblog is public, unlisted or private");
+        var reblogId = await interactions.ReblogAsync(caller.Account, id, visibility, cancellationToken);
+        return TypedResults.Ok(await RenderVisibleAsync(db, views, caller, reblogId, cancellationToken));
+    }
+
+    private static async Task<Ok<Status>> Unreblog(long id, Caller caller, StatusInteractions interactions, Db db, StatusViews views, CancellationToken cancellationToken)
+    {
+        var original = await interactions.UnreblogAsync(caller.Account, id, cancellationToken);
+        return TypedResults.Ok(await RenderVisibleAsync(db, views, caller, original, cancellationToken));
+    }
+
+    private static Task<Ok<IReadOnlyList<Account>>> FavouritedBy(long id, HttpContext http, Caller caller, Db db, AccountViews accounts, CancellationToken cancellationToken) =>
+        AccountsWhoAsync(http, caller, db, accounts, id, "SELECT f.id AS cursor, f.account_id FROM favourites f WHERE f.status_id = @id", "f.id", cancellationToken);
+
+    private static Task<Ok<IReadOnlyList<Account>>> RebloggedBy(long id, HttpContext http, Caller caller, Db db, AccountViews accounts, CancellationToken cancellationToken) =>
+        AccountsWhoAsync(http, caller, db, accounts, id, "SELECT r.id AS cursor, r.account_id FROM statuses r WHERE r.reblog_of_id = @id", "r.id", cancellationToken);
+
+    private static async Task<Ok<IReadOnlyList<Account>>> AccountsWhoAsync(
+        HttpContext http, Caller caller, Db db, AccountViews accounts, long id, string select, string cursor, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await EnsureVisibleAsync(connection, caller.AccountId ?? 0, id, cancellationToken);
+        return TypedResults.Ok(await AccountPage.ReadAsync(http, connection, accounts, select, cursor, new { id }, cancellationToken));
+    }
+
+    internal static async Task EnsureVisibleAsync(DbConnection connection, long viewer, long id, CancellationToken cancellationToken)
+    {
+        var visible = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            $"SELECT s.id FROM statuses s WHERE s.id = @id AND {VisibleTo.Viewer("s")}", new { id, viewer }, cancellationToken: cancellationToken));
+        if (visible is null)
+            throw ApiException.NotFound();
+    }
+
+    private static async Task<Status> RenderVisibleAsync(Db db, StatusViews views, Caller caller, long id, CancellationToken cancellationToken)
+    {
+        var viewer = caller.AccountId ?? 0;
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await EnsureVisibleAsync(connection, viewer, id, cancellationToken);
+        return await views.RenderAsync(connection, viewer, id, cancellationToken) ?? throw ApiException.NotFound();
+    }
+
+    private static long ParseId(string value) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? id
+            : throw ApiException.Unprocessable($"Validation failed: {value} is not a media id");
+}

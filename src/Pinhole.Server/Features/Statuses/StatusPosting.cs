@@ -1,0 +1,195 @@
+using System.Data.Common;
+using System.Text.RegularExpressions;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Pinhole.Data;
+using Pinhole.Server.Hosting;
+using Pinhole.Server.MastodonApi;
+
+namespace Pinhole.Server.Features.Statuses;
+
+public sealed record NewStatus(
+    string? Text,
+    IReadOnlyList<long> MediaIds,
+    long? InReplyToId,
+    bool? Sensitive,
+    string? SpoilerText,
+    Visibility? Visibility,
+    string? Language,
+    string? IdempotencyKey,
+    long? ApplicationId);
+
+/// <summary>
+/// Publishes and deletes posts. Everything a post changes (its tags, mentions, media, the author's and the
+/// parent's counters, the idempotency key) changes in one transaction, so a crash or a concurrent request never
+/// leaves a counter off by one or a post half-made.
+/// </summary>
+public sealed partial class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOptions<PinholeOptions> options)
+{
+    private const string IdempotencyScope = "status";
+
+    private sealed class Parent
+    {
+        public long Id { get; init; }
+        public long AccountId { get; init; }
+    }
+
+    private sealed class UserDefaults
+    {
+        public Visibility DefaultVisibility { get; init; }
+        public bool DefaultSensitive { get; init; }
+        public string? DefaultLanguage { get; init; }
+    }
+
+    [GeneratedRegex("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
+    private static partial Regex LanguageCode();
+
+    /// <summary>Creates a post and returns its id; a retry with the same Idempotency-Key returns the first post's id.</summary>
+    public async Task<long> CreateAsync(long author, NewStatus request, CancellationToken cancellationToken)
+    {
+        var text = request.Text ?? "";
+        var spoiler = request.SpoilerText ?? "";
+        Validate(request, text, spoiler);
+        var parsed = StatusText.Parse(text);
+
+        return await db.WriteAsync(async (connection, transaction) =>
+        {
+            if (request.IdempotencyKey is { } key &&
+                await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                    "SELECT result_id FROM idempotency_keys WHERE account_id = @author AND scope = @IdempotencyScope AND key = @key",
+                    new { author, IdempotencyScope, key }, transaction, cancellationToken: cancellationToken)) is { } earlier)
+                return earlier;
+
+            var defaults = await connection.QuerySingleAsync<UserDefaults>(new CommandDefinition(
+                "SELECT default_visibility, default_sensitive, default_language FROM users WHERE account_id = @author",
+                new { author }, transaction, cancellationToken: cancellationToken));
+            var parent = request.InReplyToId is { } parentId ? await FindVisibleParentAsync(connection, transaction, author, parentId, cancellationToken) : null;
+            await CheckMediaAsync(connection, transaction, author, request.MediaIds, cancellationToken);
+
+            var id = ids.NextId();
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO statuses (id, account_id, in_reply_to_id, in_reply_to_account_id, text, spoiler_text, visibility, sensitive, language, has_media, application_id, created_at)
+                VALUES (@id, @author, @parentId, @parentAccountId, @text, @spoiler, @visibility, @sensitive, @language, @hasMedia, @ApplicationId, @now);
+                UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = @now WHERE id = @author;
+                UPDATE statuses SET replies_count = replies_count + 1 WHERE id = @parentId;
+                """,
+                new
+                {
+                    id, author, parentId = parent?.Id, parentAccountId = parent?.AccountId, text, spoiler,
+                    visibility = (int)(request.Visibility ?? defaults.DefaultVisibility),
+                    sensitive = (request.Sensitive ?? defaults.DefaultSensitive) || spoiler.Length > 0,
+                    language = request.Language ?? defaults.DefaultLanguage,
+                    hasMedia = request.MediaIds.Count > 0, request.ApplicationId, now,
+                },
+                transaction, cancellationToken: cancellationToken));
+            await LinkMediaAsync(connection, transaction, id, request.MediaIds, cancellationToken);
+            await LinkMentionsAsync(connection, transaction, id, parsed.Mentions, cancellationToken);
+            await LinkTagsAsync(connection, transaction, id, parsed.Tags, now, cancellationToken);
+            if (request.IdempotencyKey is { } newKey)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO idempotency_keys (account_id, scope, key, result_id, created_at) VALUES (@author, @IdempotencyScope, @newKey, @id, @now)",
+                    new { author, IdempotencyScope, newKey, id, now }, transaction, cancellationToken: cancellationToken));
+            }
+            return id;
+        }, cancellationToken);
+    }
+
+    /// <summary>Deletes the caller's post (or reblog) and returns what it was, so a client can offer "delete and redraft".</summary>
+    public async Task<StatusRow> DeleteAsync(long caller, long id, CancellationToken cancellationToken) =>
+        await db.WriteAsync(async (connection, transaction) =>
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<StatusRow>(new CommandDefinition(
+                $"SELECT {StatusRow.Columns} FROM statuses s WHERE s.id = @id AND {VisibleTo.Viewer("s")}",
+                new { id, viewer = caller }, transaction, cancellationToken: cancellationToken)) ?? throw ApiException.NotFound();
+            if (row.AccountId != caller)
+                throw ApiException.Forbidden();
+            await DeleteRowAsync(connection, transaction, row, cancellationToken);
+            return row;
+        }, cancellationToken);
+
+    /// <summary>Removes a post, the reblogs of it, and its weight in every counter.</summary>
+    internal static async Task DeleteRowAsync(DbConnection connection, DbTransaction transaction, StatusRow row, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE accounts SET statuses_count = statuses_count - 1
+            WHERE id IN (SELECT account_id FROM statuses WHERE reblog_of_id = @Id);
+            UPDATE accounts SET statuses_count = statuses_count - 1 WHERE id = @AccountId;
+            UPDATE statuses SET replies_count = replies_count - 1 WHERE id = @InReplyToId;
+            UPDATE statuses SET reblogs_count = reblogs_count - 1 WHERE id = @ReblogOfId;
+            DELETE FROM statuses WHERE reblog_of_id = @Id;
+            DELETE FROM statuses WHERE id = @Id;
+            """,
+            new { row.Id, row.AccountId, row.InReplyToId, row.ReblogOfId }, transaction, cancellationToken: cancellationToken));
+    }
+
+    private void Validate(NewStatus request, string text, string spoiler)
+    {
+        var limits = options.Value.Statuses;
+        if (string.IsNullOrWhiteSpace(text) && request.MediaIds.Count == 0)
+            throw ApiException.Unprocessable("Validation failed: Text can't be blank");
+        if (StatusText.Length(text) + StatusText.Length(spoiler) > limits.MaxCharacters)
+            throw ApiException.Unprocessable($"Validation failed: Text character limit of {limits.MaxCharacters} exceeded");
+        if (request.MediaIds.Count > limits.MaxMediaAttachments)
+            throw ApiException.Unprocessable($"Validation failed: You can attach at most {limits.MaxMediaAttachments} media to a post");
+        if (request.MediaIds.Distinct().Count() != request.MediaIds.Count)
+            throw ApiException.Unprocessable("Validation failed: the same media is attached twice");
+        if (request.Language is { } language && !LanguageCode().IsMatch(language))
+            throw ApiException.Unprocessable("Validation failed: Language is not a valid ISO 639 code");
+        if (request.IdempotencyKey?.Length > 256)
+            throw ApiException.Unprocessable("Idempotency-Key is too long (maximum is 256 characters)");
+    }
+
+    // A reply to a post the author cannot see is refused exactly like a reply to one that does not exist.
+    private static async Task<Parent> FindVisibleParentAsync(DbConnection connection, DbTransaction transaction, long author, long parentId, CancellationToken cancellationToken) =>
+        await connection.QuerySingleOrDefaultAsync<Parent>(new CommandDefinition(
+            $"SELECT s.id, s.account_id FROM statuses s WHERE s.id = @parentId AND s.reblog_of_id IS NULL AND {VisibleTo.Viewer("s")}",
+            new { parentId, viewer = author }, transaction, cancellationToken: cancellationToken)) ?? throw ApiException.NotFound();
+
+    private static async Task CheckMediaAsync(DbConnection connection, DbTransaction transaction, long author, IReadOnlyList<long> mediaIds, CancellationToken cancellationToken)
+    {
+        if (mediaIds.Count == 0)
+            return;
+        var usable = (await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM media_attachments WHERE id IN @mediaIds AND account_id = @author AND status_id IS NULL",
+            new { mediaIds, author }, transaction, cancellationToken: cancellationToken))).ToHashSet();
+        var missing = mediaIds.Where(m => !usable.Contains(m)).ToList();
+        if (missing.Count > 0)
+            throw ApiException.Unprocessable($"Validation failed: media not found or already posted: {string.Join(", ", missing)}");
+    }
+
+    private static async Task LinkMediaAsync(DbConnection connection, DbTransaction transaction, long statusId, IReadOnlyList<long> mediaIds, CancellationToken cancellationToken)
+    {
+        for (var position = 0; position < mediaIds.Count; position++)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE media_attachments SET status_id = @statusId, position = @position WHERE id = @mediaId",
+                new { statusId, position, mediaId = mediaIds[position] }, transaction, cancellationToken: cancellationToken));
+        }
+    }
+
+    private static async Task LinkMentionsAsync(DbConnection connection, DbTransaction transaction, long statusId, IReadOnlyList<string> usernames, CancellationToken cancellationToken)
+    {
+        if (usernames.Count == 0)
+            return;
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO mentions (status_id, account_id) SELECT @statusId, id FROM accounts WHERE username_key IN @usernames",
+            new { statusId, usernames }, transaction, cancellationToken: cancellationToken));
+    }
+
+    private async Task LinkTagsAsync(DbConnection connection, DbTransaction transaction, long statusId, IReadOnlyList<string> tags, long now, CancellationToken cancellationToken)
+    {
+        foreach (var name in tags)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO tags (id, name, created_at) VALUES (@tagId, @name, @now) ON CONFLICT (name) DO NOTHING;
+                INSERT INTO status_tags (tag_id, status_id) SELECT id, @statusId FROM tags WHERE name = @name;
+                """,
+                new { tagId = ids.NextId(), name, now, statusId }, transaction, cancellationToken: cancellationToken));
+        }
+    }
+}

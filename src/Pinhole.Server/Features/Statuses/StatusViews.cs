@@ -1,0 +1,125 @@
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using Pinhole.Server.Features.Accounts;
+using Pinhole.Server.Features.Media;
+using Pinhole.Server.Hosting;
+using Pinhole.Server.MastodonApi.Entities;
+
+namespace Pinhole.Server.Features.Statuses;
+
+/// <summary>
+/// Renders a page of statuses for one viewer in a fixed number of queries, whatever the page size: the
+/// statuses (and the posts they reblog), their accounts, media, tags and mentions, and the viewer's own
+/// favourites and reblogs. Callers decide which ids the viewer may see; this only renders them.
+/// </summary>
+public sealed class StatusViews(AccountViews accounts, MediaViews media, PublicUrl urls)
+{
+    private sealed class TagRow
+    {
+        public long StatusId { get; init; }
+        public string Name { get; init; } = "";
+    }
+
+    private sealed class MentionRow
+    {
+        public long StatusId { get; init; }
+        public long AccountId { get; init; }
+        public string Username { get; init; } = "";
+    }
+
+    private sealed class AppRow
+    {
+        public long Id { get; init; }
+        public string Name { get; init; } = "";
+        public string? Website { get; init; }
+    }
+
+    public async Task<Status?> RenderAsync(DbConnection connection, long viewer, long id, CancellationToken cancellationToken)
+    {
+        var rendered = await RenderAsync(connection, viewer, [id], cancellationToken);
+        return rendered.Count > 0 ? rendered[0] : null;
+    }
+
+    /// <summary>The statuses of <paramref name="ids"/>, in that order; ids that no longer exist are skipped.</summary>
+    public async Task<IReadOnlyList<Status>> RenderAsync(DbConnection connection, long viewer, IReadOnlyList<long> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+            return [];
+        var rows = (await connection.QueryAsync<StatusRow>(new CommandDefinition(
+            $"SELECT {StatusRow.Columns} FROM statuses s WHERE s.id IN @ids", new { ids }, cancellationToken: cancellationToken)))
+            .ToDictionary(r => r.Id);
+        var reblogged = rows.Values.Where(r => r.ReblogOfId is { } o && !rows.ContainsKey(o)).Select(r => r.ReblogOfId!.Value).Distinct().ToArray();
+        if (reblogged.Length > 0)
+        {
+            foreach (var row in await connection.QueryAsync<StatusRow>(new CommandDefinition(
+                $"SELECT {StatusRow.Columns} FROM statuses s WHERE s.id IN @reblogged", new { reblogged }, cancellationToken: cancellationToken)))
+                rows[row.Id] = row;
+        }
+
+        var all = rows.Keys.ToArray();
+        var applicationIds = rows.Values.Where(r => r.AccountId == viewer && r.ApplicationId is not null).Select(r => r.ApplicationId!.Value).Distinct().ToArray();
+        using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            $"""
+            SELECT {MediaRow.Columns} FROM media_attachments m WHERE m.status_id IN @all ORDER BY m.status_id, m.position;
+            SELECT st.status_id, t.name FROM status_tags st JOIN tags t ON t.id = st.tag_id WHERE st.status_id IN @all;
+            SELECT m.status_id, a.id AS account_id, a.username FROM mentions m JOIN accounts a ON a.id = m.account_id WHERE m.status_id IN @all;
+            SELECT status_id FROM favourites WHERE account_id = @viewer AND status_id IN @all;
+            SELECT reblog_of_id FROM statuses WHERE account_id = @viewer AND reblog_of_id IN @all;
+            SELECT id, name, website FROM apps WHERE id IN @applicationIds;
+            """,
+            new { all, viewer, applicationIds }, cancellationToken: cancellationToken));
+        var mediaByStatus = (await results.ReadAsync<MediaRow>()).ToLookup(m => m.StatusId!.Value);
+        var tagsByStatus = (await results.ReadAsync<TagRow>()).ToLookup(t => t.StatusId);
+        var mentionsByStatus = (await results.ReadAsync<MentionRow>()).ToLookup(m => m.StatusId);
+        var favourited = (await results.ReadAsync<long>()).ToHashSet();
+        var rebloggedByViewer = (await results.ReadAsync<long>()).ToHashSet();
+        var applications = (await results.ReadAsync<AppRow>()).ToDictionary(a => a.Id);
+        var authors = await accounts.LoadAsync(connection, rows.Values.Select(r => r.AccountId), cancellationToken);
+
+        Status? Render(long id)
+        {
+            if (!rows.TryGetValue(id, out var row) || !authors.TryGetValue(row.AccountId, out var author))
+                return null;
+            Status? reblog = null;
+            if (row.ReblogOfId is { } originalId && (reblog = Render(originalId)) is null)
+                return null;
+            var mentions = mentionsByStatus[id].ToList();
+            var mentionUrls = mentions.ToDictionary(m => m.Username.ToLowerInvariant(), m => urls.Profile(m.Username));
+            var signedIn = viewer != 0;
+            return new Status
+            {
+                Id = Id(row.Id),
+                CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt),
+                InReplyToId = row.InReplyToId is { } r ? Id(r) : null,
+                InReplyToAccountId = row.InReplyToAccountId is { } ra ? Id(ra) : null,
+                Sensitive = row.Sensitive,
+                SpoilerText = row.SpoilerText,
+                Visibility = row.Visibility.Name(),
+                Language = row.Language,
+                Uri = urls.PostUri(author.Username, row.Id),
+                Url = row.ReblogOfId is null ? urls.Post(author.Username, row.Id) : null,
+                RepliesCount = row.RepliesCount,
+                ReblogsCount = row.ReblogsCount,
+                FavouritesCount = row.FavouritesCount,
+                EditedAt = row.EditedAt is { } e ? DateTimeOffset.FromUnixTimeMilliseconds(e) : null,
+                Favourited = signedIn ? favourited.Contains(id) : null,
+                Reblogged = signedIn ? rebloggedByViewer.Contains(id) : null,
+                Muted = signedIn ? false : null,
+                Bookmarked = signedIn ? false : null,
+                Pinned = signedIn && row.AccountId == viewer ? false : null,
+                Content = StatusText.ToHtml(row.Text, u => mentionUrls.GetValueOrDefault(u), urls.Tag),
+                Reblog = reblog,
+                Application = row.ApplicationId is { } appId && applications.TryGetValue(appId, out var app) ? new StatusApplication(app.Name, app.Website) : null,
+                Account = author,
+                MediaAttachments = mediaByStatus[id].Select(media.Render).ToList(),
+                Mentions = mentions.Select(m => new StatusMention(Id(m.AccountId), m.Username, urls.Profile(m.Username), m.Username)).ToList(),
+                Tags = tagsByStatus[id].Select(t => new StatusTag(t.Name, urls.Tag(t.Name))).ToList(),
+            };
+        }
+
+        return ids.Select(Render).OfType<Status>().ToList();
+    }
+
+    private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,34 @@
+using System.Data.Common;
+using Dapper;
+using Pinhole.Server.Features.Statuses;
+using Pinhole.Server.MastodonApi;
+using Pinhole.Server.MastodonApi.Entities;
+
+namespace Pinhole.Server.Features.Timelines;
+
+/// <summary>
+/// A timeline is one SQL query that yields a page of (cursor, status id) pairs newest first; this runs it
+/// with Mastodon's paging, renders the statuses for the viewer and sets the <c>Link</c> header.
+/// </summary>
+public static class Timeline
+{
+    private sealed class Entry
+    {
+        public long Cursor { get; init; }
+        public long StatusId { get; init; }
+    }
+
+    /// <param name="select">SELECT … AS cursor, … AS status_id FROM … WHERE …, without ORDER BY or LIMIT.</param>
+    /// <param name="cursor">The column the page is cut on (usually the status id).</param>
+    public static async Task<IReadOnlyList<Status>> ReadAsync(
+        HttpContext http, DbConnection connection, StatusViews views, long viewer, string select, string cursor, object parameters, CancellationToken cancellationToken)
+    {
+        var page = Page.From(http.Request);
+        var arguments = page.AddTo(new DynamicParameters(parameters));
+        arguments.Add("viewer", viewer);
+        var entries = page.Newest(await connection.QueryAsync<Entry>(new CommandDefinition(
+            $"{select} {page.Bounds(cursor)} ORDER BY {page.OrderBy(cursor)} LIMIT @page_limit", arguments, cancellationToken: cancellationToken)));
+        PageLinks.Add(http, entries.FirstOrDefault()?.Cursor, entries.LastOrDefault()?.Cursor);
+        return await views.RenderAsync(connection, viewer, entries.Select(e => e.StatusId).ToList(), cancellationToken);
+    }
+}

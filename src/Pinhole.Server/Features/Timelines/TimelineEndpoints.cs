@@ -1,0 +1,140 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Pinhole.Data;
+using Pinhole.Server.Features.Statuses;
+using Pinhole.Server.MastodonApi;
+using Pinhole.Server.MastodonApi.Entities;
+
+namespace Pinhole.Server.Features.Timelines;
+
+public static class TimelineEndpoints
+{
+    public static RouteGroupBuilder MapTimelines(this RouteGroupBuilder api)
+    {
+        api.MapGet("/v1/timelines/home", Home).RequireScope(Scopes.ReadStatuses);
+        api.MapGet("/v1/timelines/public", Public).AllowAnonymous(Scopes.ReadStatuses);
+        api.MapGet("/v1/timelines/tag/{hashtag}", Tag).AllowAnonymous(Scopes.ReadStatuses);
+        api.MapGet("/v1/accounts/{id:long}/statuses", AccountStatuses).AllowAnonymous(Scopes.ReadStatuses);
+        api.MapGet("/v1/favourites", Favourites).RequireScope(Scopes.ReadFavourites);
+        return api;
+    }
+
+    /// <summary>
+    /// The viewer's own posts and those of the accounts they follow, read at request time (no per-follower copies,
+    /// so following and unfollowing take effect at once and posting costs nothing per follower). Replies show only
+    /// when the viewer follows whoever was replied to, as on Mastodon.
+    /// </summary>
+    private static async Task<Ok<IReadOnlyList<Status>>> Home(HttpContext http, Caller caller, Db db, StatusViews views, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return TypedResults.Ok(await Timeline.ReadAsync(http, connection, views, caller.Account,
+            """
+            SELECT s.id AS cursor, s.id AS status_id FROM statuses s
+            WHERE s.account_id IN (SELECT target_account_id FROM follows WHERE account_id = @viewer UNION ALL SELECT @viewer)
+              AND (s.visibility <= 2 OR s.account_id = @viewer
+                   OR EXISTS (SELECT 1 FROM mentions vm WHERE vm.status_id = s.id AND vm.account_id = @viewer))
+              AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id OR s.in_reply_to_account_id = @viewer
+                   OR s.in_reply_to_account_id IN (SELECT target_account_id FROM follows WHERE account_id = @viewer))
+              AND (s.reblog_of_id IS NULL OR s.account_id = @viewer
+                   OR EXISTS (SELECT 1 FROM follows rf WHERE rf.account_id = @viewer AND rf.target_account_id = s.account_id AND rf.show_reblogs = TRUE))
+            """, "s.id", new { }, cancellationToken));
+    }
+
+    /// <summary>Public, original posts (no reblogs, no replies to others). Every account is local, so <c>local</c> changes nothing and <c>remote</c> is empty.</summary>
+    private static async Task<Ok<IReadOnlyList<Status>>> Public(HttpContext http, Caller caller, Db db, StatusViews views, CancellationToken cancellationToken)
+    {
+        var query = RequestParams.FromQuery(http.Request.Query);
+        if (query.Bool("remote") == true)
+            return TypedResults.Ok<IReadOnlyList<Status>>([]);
+        var onlyMedia = query.Bool("only_media") == true ? "AND s.has_media = TRUE" : "";
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return TypedResults.Ok(await Timeline.ReadAsync(http, connection, views, caller.AccountId ?? 0,
+            $"""
+            SELECT s.id AS cursor, s.id AS status_id FROM statuses s
+            WHERE s.visibility = 0 AND s.reblog_of_id IS NULL {onlyMedia}
+              AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id)
+            """, "s.id", new { }, cancellationToken));
+    }
+
+    /// <summary>
+    /// Public posts with a hashtag, plus Mastodon's <c>any[]</c>, <c>all[]</c> and <c>none[]</c>. The common case
+    /// (one tag) is a single range scan of the (tag, status id) key; with snowflake ids a time window is an id range.
+    /// </summary>
+    private static async Task<Ok<IReadOnlyList<Status>>> Tag(string hashtag, HttpContext http, Caller caller, Db db, StatusViews views, CancellationToken cancellationToken)
+    {
+        var query = RequestParams.FromQuery(http.Request.Query);
+        if (query.Bool("remote") == true)
+            return TypedResults.Ok<IReadOnlyList<Status>>([]);
+        var any = query.List("any").Prepend(hashtag).Select(StatusText.NormalizeTag).Distinct().ToArray();
+        var all = query.List("all").Select(StatusText.NormalizeTag).Distinct().ToArray();
+        var none = query.List("none").Select(StatusText.NormalizeTag).Distinct().ToArray();
+        if (any.Concat(all).Concat(none).Any(t => t.Length > 100))
+            throw ApiException.Unprocessable("Validation failed: a hashtag is at most 100 characters");
+
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var tagIds = (await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT id FROM tags WHERE name IN @any", new { any }, cancellationToken: cancellationToken))).ToArray();
+        if (tagIds.Length == 0)
+            return TypedResults.Ok<IReadOnlyList<Status>>([]);
+
+        var parameters = new DynamicParameters(new { tagIds, none });
+        var conditions = new List<string> { "s.visibility = 0" };
+        if (query.Bool("only_media") == true)
+            conditions.Add("s.has_media = TRUE");
+        for (var i = 0; i < all.Length; i++)
+        {
+            parameters.Add($"all{i}", all[i]);
+            conditions.Add($"EXISTS (SELECT 1 FROM status_tags xa JOIN tags ta ON ta.id = xa.tag_id WHERE xa.status_id = st.status_id AND ta.name = @all{i})");
+        }
+        if (none.Length > 0)
+            conditions.Add("NOT EXISTS (SELECT 1 FROM status_tags xn JOIN tags tn ON tn.id = xn.tag_id WHERE xn.status_id = st.status_id AND tn.name IN @none)");
+        var tagMatch = tagIds.Length == 1 ? "st.tag_id = @tagId" : "st.tag_id IN @tagIds";
+        parameters.Add("tagId", tagIds[0]);
+        return TypedResults.Ok(await Timeline.ReadAsync(http, connection, views, caller.AccountId ?? 0,
+            $"""
+            SELECT {(tagIds.Length == 1 ? "" : "DISTINCT")} st.status_id AS cursor, st.status_id FROM status_tags st JOIN statuses s ON s.id = st.status_id
+            WHERE {tagMatch} AND {string.Join(" AND ", conditions)}
+            """, "st.status_id", parameters, cancellationToken));
+    }
+
+    private static async Task<Ok<IReadOnlyList<Status>>> AccountStatuses(long id, HttpContext http, Caller caller, Db db, StatusViews views, CancellationToken cancellationToken)
+    {
+        var query = RequestParams.FromQuery(http.Request.Query);
+        var viewer = caller.AccountId ?? 0;
+        await using var connection = await db.OpenAsync(cancellationToken);
+        if (await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "SELECT id FROM accounts WHERE id = @id", new { id }, cancellationToken: cancellationToken)) is null)
+            throw ApiException.NotFound();
+        // Pinning arrives with the social features; until then no account has pinned posts.
+        if (query.Bool("pinned") == true)
+            return TypedResults.Ok<IReadOnlyList<Status>>([]);
+
+        var conditions = new List<string>();
+        if (query.Bool("only_media") == true)
+            conditions.Add("s.has_media = TRUE");
+        if (query.Bool("exclude_replies") == true)
+            conditions.Add("(s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = s.account_id)");
+        if (query.Bool("exclude_reblogs") == true)
+            conditions.Add("s.reblog_of_id IS NULL");
+        var tagged = query.Text("tagged");
+        if (!string.IsNullOrEmpty(tagged))
+            conditions.Add("EXISTS (SELECT 1 FROM status_tags xt JOIN tags tt ON tt.id = xt.tag_id WHERE xt.status_id = s.id AND tt.name = @tagged)");
+        var extra = string.Concat(conditions.Select(c => " AND " + c));
+        return TypedResults.Ok(await Timeline.ReadAsync(http, connection, views, viewer,
+            $"""
+            SELECT s.id AS cursor, s.id AS status_id FROM statuses s
+            WHERE s.account_id = @id AND {VisibleTo.Viewer("s")}{extra}
+            """, "s.id", new { id, tagged = tagged is null ? null : StatusText.NormalizeTag(tagged) }, cancellationToken));
+    }
+
+    /// <summary>The viewer's favourites, most recently favourited first, paged by the favourite (not the post).</summary>
+    private static async Task<Ok<IReadOnlyList<Status>>> Favourites(HttpContext http, Caller caller, Db db, StatusViews views, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return TypedResults.Ok(await Timeline.ReadAsync(http, connection, views, caller.Account,
+            $"""
+            SELECT f.id AS cursor, f.status_id FROM favourites f JOIN statuses s ON s.id = f.status_id
+            WHERE f.account_id = @viewer AND {VisibleTo.Viewer("s")}
+            """, "f.id", new { }, cancellationToken));
+    }
+}

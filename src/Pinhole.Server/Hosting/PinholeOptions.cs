@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Options;
+using Pinhole.Data;
+
+namespace Pinhole.Server.Hosting;
+
+public enum RegistrationMode
+{
+    Open,
+    Approval,
+    Closed,
+}
+
+/// <summary>Everything an operator can set, under the <c>Pinhole</c> configuration section (see the README's table).</summary>
+public sealed class PinholeOptions
+{
+    public const string Section = "Pinhole";
+
+    /// <summary>Where the SQLite database and local media live.</summary>
+    public string DataDir { get; set; } = "./data";
+
+    /// <summary>The address people reach this server at, e.g. https://pinhole.example. Empty: taken from each request.</summary>
+    public string? PublicUrl { get; set; }
+
+    public string Title { get; set; } = "Pinhole";
+
+    public string Description { get; set; } = "Photos and short videos, shared at once, from anywhere.";
+
+    public string ContactEmail { get; set; } = "";
+
+    /// <summary>Where this server's source code can be had; shown to clients as the instance's <c>source_url</c>.</summary>
+    public string SourceUrl { get; set; } = "";
+
+    public RegistrationMode Registrations { get; set; } = RegistrationMode.Open;
+
+    /// <summary>Usernames that hold the admin role (approve registrations).</summary>
+    public List<string> Admins { get; set; } = [];
+
+    /// <summary>0–63; distinct per node when several share one PostgreSQL database, so their ids never collide.</summary>
+    public int NodeId { get; set; }
+
+    /// <summary>The largest request body outside media uploads.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    public DatabaseSettings Database { get; set; } = new();
+
+    public StatusSettings Statuses { get; set; } = new();
+
+    public MediaSettings Media { get; set; } = new();
+
+    public RateLimitSettings RateLimits { get; set; } = new();
+}
+
+public sealed class DatabaseSettings
+{
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+}
+
+public sealed class StatusSettings
+{
+    public int MaxCharacters { get; set; } = 500;
+
+    public int MaxMediaAttachments { get; set; } = 10;
+}
+
+public sealed class MediaSettings
+{
+    public long MaxImageBytes { get; set; } = 40L * 1024 * 1024;
+
+    public long MaxImagePixels { get; set; } = 100_000_000;
+
+    /// <summary>The long edge of the full-size rendition served in place of the original.</summary>
+    public int OriginalMaxEdge { get; set; } = 2048;
+
+    public int PreviewMaxEdge { get; set; } = 640;
+
+    public int DescriptionLimit { get; set; } = 1500;
+}
+
+public sealed class RateLimitSettings
+{
+    public bool Enabled { get; set; } = true;
+
+    public int WindowSeconds { get; set; } = 300;
+
+    /// <summary>Requests per window for one signed-in account.</summary>
+    public int PerAccount { get; set; } = 1500;
+
+    /// <summary>Requests per window from one IP address (many people can share one behind a carrier NAT).</summary>
+    public int PerIp { get; set; } = 7500;
+}
+
+/// <summary>Refuses to start on settings that cannot work, naming the setting.</summary>
+public sealed class PinholeOptionsValidator : IValidateOptions<PinholeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PinholeOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.DataDir))
+            errors.Add("Pinhole:DataDir must be set.");
+        if (!string.IsNullOrEmpty(options.PublicUrl) &&
+            (!Uri.TryCreate(options.PublicUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
+            errors.Add("Pinhole:PublicUrl must be an absolute http(s) URL.");
+        if (options.NodeId is < 0 or > Snowflake.MaxNode)
+            errors.Add($"Pinhole:NodeId must be between 0 and {Snowflake.MaxNode}.");
+        if (options.MaxRequestBodyBytes < 1024)
+            errors.Add("Pinhole:MaxRequestBodyBytes must be at least 1024.");
+        if (options.Statuses.MaxCharacters < 1)
+            errors.Add("Pinhole:Statuses:MaxCharacters must be positive.");
+        if (options.Statuses.MaxMediaAttachments is < 1 or > 20)
+            errors.Add("Pinhole:Statuses:MaxMediaAttachments must be between 1 and 20.");
+        if (options.Media.MaxImageBytes < 1024 || options.Media.MaxImagePixels < 1)
+            errors.Add("Pinhole:Media limits must be positive.");
+        if (options.Media.PreviewMaxEdge < 16 || options.Media.OriginalMaxEdge < options.Media.PreviewMaxEdge)
+            errors.Add("Pinhole:Media:OriginalMaxEdge must be at least PreviewMaxEdge (≥ 16).");
+        if (options.RateLimits.WindowSeconds < 1 || options.RateLimits.PerAccount < 1 || options.RateLimits.PerIp < 1)
+            errors.Add("Pinhole:RateLimits values must be positive.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

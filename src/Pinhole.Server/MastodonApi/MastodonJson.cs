@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Pinhole.Server.MastodonApi.Entities;
+
+namespace Pinhole.Server.MastodonApi;
+
+/// <summary>
+/// The API's JSON, generated at compile time: snake_case names and Mastodon's timestamp format
+/// ("2019-12-08T03:48:33.901Z"). Every type the API sends or reads is listed here.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    Converters = [typeof(MastodonTimestampConverter)])]
+[JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(Account))]
+[JsonSerializable(typeof(IReadOnlyList<Account>))]
+[JsonSerializable(typeof(Relationship))]
+[JsonSerializable(typeof(IReadOnlyList<Relationship>))]
+[JsonSerializable(typeof(Status))]
+[JsonSerializable(typeof(IReadOnlyList<Status>))]
+[JsonSerializable(typeof(StatusContext))]
+[JsonSerializable(typeof(MediaAttachment))]
+[JsonSerializable(typeof(MediaMeta))]
+[JsonSerializable(typeof(Application))]
+[JsonSerializable(typeof(Token))]
+[JsonSerializable(typeof(InstanceV1))]
+[JsonSerializable(typeof(InstanceV2))]
+[JsonSerializable(typeof(IReadOnlyList<AccountField>))]
+[JsonSerializable(typeof(AuthorizationServerMetadata))]
+[JsonSerializable(typeof(EmptyObject))]
+[JsonSerializable(typeof(AdminAccount))]
+[JsonSerializable(typeof(IReadOnlyList<AdminAccount>))]
+public sealed partial class MastodonJson : JsonSerializerContext;
+
+/// <summary>UTC, millisecond precision, trailing Z: what Mastodon sends and every client parses.</summary>
+public sealed class MastodonTimestampConverter : JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+}

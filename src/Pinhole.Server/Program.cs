@@ -1,0 +1,37 @@
+using Pinhole.Server.Features.Accounts;
+using Pinhole.Server.Features.Admin;
+using Pinhole.Server.Features.Follows;
+using Pinhole.Server.Features.Instance;
+using Pinhole.Server.Features.Media;
+using Pinhole.Server.Features.OAuth;
+using Pinhole.Server.Features.Statuses;
+using Pinhole.Server.Features.Timelines;
+using Pinhole.Server.Hosting;
+using Pinhole.Server.MastodonApi;
+using Pinhole.Server.Web;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddPinholeCore();   // settings, clock, snowflake ids, the database, public URLs
+builder.AddMastodonApi();   // bearer tokens and scopes
+builder.AddRateLimits();
+builder.AddWebPages();      // Razor pages, cookie sessions, anti-forgery
+builder.Services.AddOAuth().AddAccounts().AddFollows().AddStatuses().AddMedia();
+
+var app = builder.Build();
+await app.MigrateDatabaseAsync();
+
+app.UseMastodonErrors();
+app.UseWebPages();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAntiforgery();
+
+var api = app.MapMastodonApi();
+api.MapApps().MapAccounts().MapFollows().MapStatuses().MapTimelines().MapInstance().MapAdmin();
+app.MapMedia(api);
+app.MapOAuth().MapAuthorizePages().MapDiscovery();
+
+await app.RunAsync();
+
+/// <summary>The server's entry point; public so the tests' WebApplicationFactory can host it.</summary>
+public partial class Program;

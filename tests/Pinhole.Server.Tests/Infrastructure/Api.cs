@@ -1,0 +1,134 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Pinhole.Server.Tests.Infrastructure;
+
+/// <summary>A registered person with a signed-in HTTP client (a user token with read, write, follow and push).</summary>
+public sealed record TestUser(string Username, string Id, string Token, HttpClient Client);
+
+/// <summary>The calls tests make again and again, as a Mastodon client makes them.</summary>
+public static class Api
+{
+    public const string AllScopes = "read write follow push";
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public static async Task<(string ClientId, string ClientSecret)> CreateAppAsync(this PinholeApp app, string scopes = AllScopes, string redirectUri = "urn:ietf:wg:oauth:2.0:oob")
+    {
+        using var client = app.CreateClient();
+        var created = await client.PostFormAsync("/api/v1/apps", ("client_name", "Test client"), ("redirect_uris", redirectUri), ("scopes", scopes));
+        return (created["client_id"]!.GetValue<string>(), created["client_secret"]!.GetValue<string>());
+    }
+
+    /// <summary>An app-only token (client_credentials), as a client gets before anyone signs in.</summary>
+    public static async Task<string> AppTokenAsync(this PinholeApp app, string scopes = AllScopes)
+    {
+        var (clientId, clientSecret) = await app.CreateAppAsync(scopes);
+        using var client = app.CreateClient();
+        var token = await client.PostFormAsync("/oauth/token",
+            ("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", clientSecret), ("scope", scopes));
+        return token["access_token"]!.GetValue<string>();
+    }
+
+    /// <summary>Registers <paramref name="username"/> through POST /api/v1/accounts, as Mastodon apps do.</summary>
+    public static async Task<TestUser> RegisterAsync(this PinholeApp app, string username, string scopes = AllScopes)
+    {
+        var appToken = await app.AppTokenAsync(scopes);
+        using var anonymous = app.CreateClient();
+        anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", appToken);
+        var token = (await anonymous.PostFormAsync("/api/v1/accounts",
+            ("username", username), ("email", $"{username}@example.com"), ("password", "correct horse battery"), ("agreement", "true")))["access_token"]!.GetValue<string>();
+        var client = app.CreateClient().WithToken(token);
+        var me = await client.GetJsonAsync("/api/v1/accounts/verify_credentials");
+        return new TestUser(username, me["id"]!.GetValue<string>(), token, client);
+    }
+
+    public static HttpClient WithToken(this HttpClient client, string token)
+    {
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public static async Task<JsonNode> GetJsonAsync(this HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path, Cancel);
+        return await ReadSuccessAsync(response);
+    }
+
+    public static async Task<JsonArray> GetArrayAsync(this HttpClient client, string path) =>
+        (await client.GetJsonAsync(path)).AsArray();
+
+    public static async Task<JsonNode> PostFormAsync(this HttpClient client, string path, params (string Key, string Value)[] fields)
+    {
+        using var response = await client.PostAsync(path, Form(fields), Cancel);
+        return await ReadSuccessAsync(response);
+    }
+
+    public static async Task<JsonNode> PostJsonAsync(this HttpClient client, string path, object body)
+    {
+        using var response = await client.PostAsJsonAsync(path, body, Cancel);
+        return await ReadSuccessAsync(response);
+    }
+
+    public static async Task<JsonNode> PostStatusAsync(this TestUser user, string text, string visibility = "public", string? inReplyTo = null, params string[] mediaIds)
+    {
+        var fields = new List<(string, string)> { ("status", text), ("visibility", visibility) };
+        if (inReplyTo is not null)
+            fields.Add(("in_reply_to_id", inReplyTo));
+        fields.AddRange(mediaIds.Select(id => ("media_ids[]", id)));
+        return await user.Client.PostFormAsync("/api/v1/statuses", [.. fields]);
+    }
+
+    public static async Task FollowAsync(this TestUser follower, TestUser target) =>
+        await follower.Client.PostFormAsync($"/api/v1/accounts/{target.Id}/follow");
+
+    public static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
+        new(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
+
+    /// <summary>The request must fail with <paramref name="status"/> and Mastodon's <c>{"error": "..."}</c> body; returns the message.</summary>
+    public static async Task<string> ExpectErrorAsync(this Task<HttpResponseMessage> request, HttpStatusCode status)
+    {
+        using var response = await request;
+        var body = await response.Content.ReadAsStringAsync(Cancel);
+        Assert.True(response.StatusCode == status, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.StartsWith("application/json", response.Content.Headers.ContentType?.MediaType ?? "", StringComparison.Ordinal);
+        var error = JsonNode.Parse(body)?["error"]?.GetValue<string>();
+        Assert.False(string.IsNullOrWhiteSpace(error), $"No error message in {body}");
+        return error!;
+    }
+
+    public static async Task<JsonNode> ReadSuccessAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync(Cancel);
+        Assert.True(response.IsSuccessStatusCode, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} → {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!;
+    }
+
+    public static string Id(this JsonNode node) => node["id"]!.GetValue<string>();
+
+    public static IReadOnlyList<string> Ids(this JsonArray array) => array.Select(n => n!.Id()).ToList();
+}
+
+public static class MediaApi
+{
+    public static async Task<HttpResponseMessage> SendUploadAsync(this HttpClient client, byte[] bytes, string fileName = "photo.jpg", string contentType = "image/jpeg", string? description = null, string? focus = null)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        form.Add(file, "file", fileName);
+        if (description is not null)
+            form.Add(new StringContent(description), "description");
+        if (focus is not null)
+            form.Add(new StringContent(focus), "focus");
+        return await client.PostAsync("/api/v2/media", form, TestContext.Current.CancellationToken);
+    }
+
+    public static async Task<System.Text.Json.Nodes.JsonNode> UploadAsync(this TestUser user, byte[] bytes, string fileName = "photo.jpg", string contentType = "image/jpeg", string? description = null)
+    {
+        using var response = await user.Client.SendUploadAsync(bytes, fileName, contentType, description);
+        return await Api.ReadSuccessAsync(response);
+    }
+}
