@@ -50,27 +50,27 @@ public static class Migrator
         if (db.Dialect.IsSqlite)
         {
             // WAL lets readers run beside the single writer; it is a property of the file, set outside any transaction.
-            await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(connection.Command("PRAGMA journal_mode = WAL;", cancellationToken: cancellationToken));
         }
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (!db.Dialect.IsSqlite)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(connection.Command(
                 "SELECT pg_advisory_xact_lock(@key)", new { key = PostgresLockKey }, transaction, cancellationToken: cancellationToken));
         }
         // On SQLite the transaction itself is the lock: Microsoft.Data.Sqlite begins it IMMEDIATE, taking the write lock now.
-        await connection.ExecuteAsync(new CommandDefinition(
+        await connection.ExecuteAsync(connection.Command(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
             transaction: transaction, cancellationToken: cancellationToken));
-        var applied = (await connection.QueryAsync<int>(new CommandDefinition(
+        var applied = (await connection.QueryAsync<int>(connection.Command(
             "SELECT version FROM schema_migrations", transaction: transaction, cancellationToken: cancellationToken))).ToHashSet();
 
         var done = new List<int>();
         foreach (var migration in wanted.Where(m => !applied.Contains(m.Version)))
         {
             await ExecuteScriptAsync(connection, transaction, migration, cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(connection.Command(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @at)",
                 new { migration.Version, migration.Name, at = time.GetUtcNow().ToUnixTimeMilliseconds() },
                 transaction, cancellationToken: cancellationToken));

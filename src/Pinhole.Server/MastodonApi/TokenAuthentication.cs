@@ -48,7 +48,7 @@ public sealed class TokenAuthentication(
             return AuthenticateResult.Fail("The access token is invalid");
 
         await using var connection = await db.OpenAsync(Context.RequestAborted);
-        var row = await connection.QuerySingleOrDefaultAsync<TokenRow>(new CommandDefinition(
+        var row = await connection.QuerySingleOrDefaultAsync<TokenRow>(connection.Command(
             """
             SELECT t.id, t.app_id, t.account_id, t.scopes, u.approved
             FROM access_tokens t LEFT JOIN users u ON u.account_id = t.account_id

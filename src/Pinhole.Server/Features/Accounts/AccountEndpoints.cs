@@ -69,7 +69,7 @@ public static class AccountEndpoints
         if (acct.Length is 0 or > 30)
             throw ApiException.NotFound();
         await using var connection = await db.OpenAsync(cancellationToken);
-        var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+        var id = await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
             "SELECT id FROM accounts WHERE username_key = @key", new { key = acct.ToLowerInvariant() }, cancellationToken: cancellationToken))
             ?? throw ApiException.NotFound();
         return TypedResults.Ok((await views.LoadAsync(connection, id, cancellationToken))!);
@@ -94,7 +94,7 @@ public sealed class CredentialAccounts(Db db, AccountViews views, IOptions<Pinho
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         var account = await views.LoadAsync(connection, accountId, cancellationToken) ?? throw ApiException.NotFound();
-        var defaults = await connection.QuerySingleAsync<Defaults>(new CommandDefinition(
+        var defaults = await connection.QuerySingleAsync<Defaults>(connection.Command(
             """
             SELECT a.username, a.note, a.fields, a.discoverable, u.default_visibility, u.default_sensitive, u.default_language
             FROM accounts a JOIN users u ON u.account_id = a.id WHERE a.id = @accountId

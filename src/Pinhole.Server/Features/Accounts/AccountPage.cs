@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Pinhole.Data;
 using Pinhole.Server.MastodonApi;
 using Pinhole.Server.MastodonApi.Entities;
 
@@ -19,7 +20,7 @@ public static class AccountPage
         HttpContext http, DbConnection connection, AccountViews accounts, string select, string cursor, object parameters, CancellationToken cancellationToken)
     {
         var page = Page.From(http.Request, defaultLimit: 40, maxLimit: 80);
-        var entries = page.Newest(await connection.QueryAsync<Entry>(new CommandDefinition(
+        var entries = page.Newest(await connection.QueryAsync<Entry>(connection.Command(
             $"{select} {page.Bounds(cursor)} ORDER BY {page.OrderBy(cursor)} LIMIT @page_limit",
             page.AddTo(new DynamicParameters(parameters)), cancellationToken: cancellationToken)));
         PageLinks.Add(http, entries.FirstOrDefault()?.Cursor, entries.LastOrDefault()?.Cursor);

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
+using Pinhole.Data;
 using Pinhole.Server.Features.Statuses;
 using Pinhole.Server.Hosting;
 using Pinhole.Server.MastodonApi;
@@ -17,7 +18,7 @@ public sealed class AccountViews(PublicUrl urls)
         var distinct = ids.Distinct().ToArray();
         if (distinct.Length == 0)
             return new Dictionary<long, Account>();
-        var rows = await connection.QueryAsync<AccountRow>(new CommandDefinition(
+        var rows = await connection.QueryAsync<AccountRow>(connection.Command(
             $"SELECT {AccountRow.Columns} FROM accounts a WHERE a.id IN @distinct", new { distinct }, cancellationToken: cancellationToken));
         return await RenderAsync(connection, rows.ToList(), cancellationToken);
     }
@@ -38,7 +39,7 @@ public sealed class AccountViews(PublicUrl urls)
         var mentioned = rows.SelectMany(r => StatusText.Parse(r.Note).Mentions).Distinct().ToArray();
         var existing = mentioned.Length == 0
             ? []
-            : (await connection.QueryAsync<string>(new CommandDefinition(
+            : (await connection.QueryAsync<string>(connection.Command(
                 "SELECT username_key FROM accounts WHERE username_key IN @mentioned", new { mentioned }, cancellationToken: cancellationToken))).ToHashSet();
         return rows.ToDictionary(r => r.Id, r => Render(r, existing));
     }

@@ -56,13 +56,13 @@ public sealed class ProfileUpdate(Db db, TimeProvider time, MediaUploads uploads
 
         var replaced = await db.WriteAsync(async (connection, transaction) =>
         {
-            var current = await connection.QuerySingleAsync<Current>(new CommandDefinition(
+            var current = await connection.QuerySingleAsync<Current>(connection.Command(
                 """
                 SELECT a.display_name, a.note, a.fields, a.locked, a.bot, a.discoverable, a.avatar_key, a.header_key,
                        u.default_visibility, u.default_sensitive, u.default_language
                 FROM accounts a JOIN users u ON u.account_id = a.id WHERE a.id = @accountId
                 """, new { accountId }, transaction, cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(connection.Command(
                 """
                 UPDATE accounts SET display_name = @displayName, note = @note, fields = @fields, locked = @locked, bot = @bot,
                     discoverable = @discoverable, avatar_key = @avatar, header_key = @header, updated_at = @now

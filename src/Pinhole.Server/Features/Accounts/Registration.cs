@@ -42,7 +42,7 @@ public sealed partial class Registration(Db db, Snowflake ids, TimeProvider time
         return await db.WriteAsync(async (connection, transaction) =>
         {
             await EnsureAvailableAsync(connection, transaction, username, email, cancellationToken);
-            await connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(connection.Command(
                 """
                 INSERT INTO accounts (id, username, username_key, created_at, updated_at) VALUES (@accountId, @username, @usernameKey, @now, @now);
                 INSERT INTO users (account_id, email, email_key, password_hash, locale, approved, registration_reason, created_at)
@@ -89,7 +89,7 @@ public sealed partial class Registration(Db db, Snowflake ids, TimeProvider time
 
     private static async Task EnsureAvailableAsync(DbConnection connection, DbTransaction transaction, string username, string email, CancellationToken cancellationToken)
     {
-        var taken = await connection.QueryAsync<string>(new CommandDefinition(
+        var taken = await connection.QueryAsync<string>(connection.Command(
             """
             SELECT 'Username has already been taken' FROM accounts WHERE username_key = @username
             UNION ALL

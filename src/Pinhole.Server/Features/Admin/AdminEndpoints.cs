@@ -44,7 +44,7 @@ public static class AdminEndpoints
         await EnsureAdminAsync(db, caller, options.Value, cancellationToken);
         var status = http.Request.Query["status"].ToString();
         await using var connection = await db.OpenAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<PendingRow>(new CommandDefinition(
+        var rows = (await connection.QueryAsync<PendingRow>(connection.Command(
             $"{PendingSelect} WHERE u.approved = @approved ORDER BY a.id DESC LIMIT 100",
             new { approved = status != "pending" }, cancellationToken: cancellationToken))).ToList();
         var accounts = await views.LoadAsync(connection, rows.Select(r => r.Id), cancellationToken);
@@ -56,10 +56,10 @@ public static class AdminEndpoints
         await EnsureAdminAsync(db, caller, options.Value, cancellationToken);
         var row = await db.WriteAsync(async (connection, transaction) =>
         {
-            var pending = await connection.QuerySingleOrDefaultAsync<PendingRow>(new CommandDefinition(
+            var pending = await connection.QuerySingleOrDefaultAsync<PendingRow>(connection.Command(
                 $"{PendingSelect} WHERE a.id = @id AND u.approved = FALSE", new { id }, transaction, cancellationToken: cancellationToken))
                 ?? throw ApiException.Forbidden("This account is not waiting for approval");
-            await connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(connection.Command(
                 "UPDATE users SET approved = TRUE WHERE account_id = @id", new { id }, transaction, cancellationToken: cancellationToken));
             return pending;
         }, cancellationToken);
@@ -77,7 +77,7 @@ public static class AdminEndpoints
         await EnsureAdminAsync(db, caller, options.Value, cancellationToken);
         await db.WriteAsync(async (connection, transaction) =>
         {
-            var deleted = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            var deleted = await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
                 "DELETE FROM accounts WHERE id = @id AND id IN (SELECT account_id FROM users WHERE approved = FALSE) RETURNING id",
                 new { id }, transaction, cancellationToken: cancellationToken));
             if (deleted is null)
@@ -89,7 +89,7 @@ public static class AdminEndpoints
     private static async Task EnsureAdminAsync(Db db, Caller caller, PinholeOptions options, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        var username = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+        var username = await connection.QuerySingleOrDefaultAsync<string>(connection.Command(
             "SELECT username FROM accounts WHERE id = @id", new { id = caller.Account }, cancellationToken: cancellationToken));
         if (username is null || !options.Admins.Contains(username, StringComparer.OrdinalIgnoreCase))
             throw ApiException.Forbidden("This action is not allowed");

@@ -46,7 +46,7 @@ public static class FollowEndpoints
         var ids = RequestParams.FromQuery(http.Request.Query).List("id")
             .Select(v => long.TryParse(v, out var id) ? id : 0).Where(id => id > 0).Distinct().Take(100).ToList();
         await using var connection = await db.OpenAsync(cancellationToken);
-        var existing = ids.Count == 0 ? [] : (await connection.QueryAsync<long>(new CommandDefinition(
+        var existing = ids.Count == 0 ? [] : (await connection.QueryAsync<long>(connection.Command(
             "SELECT id FROM accounts WHERE id IN @ids", new { ids }, cancellationToken: cancellationToken))).ToHashSet();
         return TypedResults.Ok(await Relationships.LoadAsync(connection, caller.Account, ids.Where(existing.Contains).ToList(), cancellationToken));
     }
@@ -54,7 +54,7 @@ public static class FollowEndpoints
     private static async Task<Ok<IReadOnlyList<Account>>> ListAsync(HttpContext http, Db db, AccountViews accounts, long id, string select, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        if (await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+        if (await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
             "SELECT id FROM accounts WHERE id = @id", new { id }, cancellationToken: cancellationToken)) is null)
             throw ApiException.NotFound();
         return TypedResults.Ok(await AccountPage.ReadAsync(http, connection, accounts, select, "f.id", new { id }, cancellationToken));

@@ -12,10 +12,10 @@ public sealed class Follows(Db db, Snowflake ids, TimeProvider time)
         {
             if (follower == target)
                 throw ApiException.Forbidden("You cannot follow yourself");
-            if (await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            if (await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
                 "SELECT id FROM accounts WHERE id = @target", new { target }, transaction, cancellationToken: cancellationToken)) is null)
                 throw ApiException.NotFound();
-            var inserted = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            var inserted = await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
                 """
                 INSERT INTO follows (id, account_id, target_account_id, show_reblogs, notify, created_at)
                 VALUES (@id, @follower, @target, @showReblogs, @notify, @now)
@@ -25,7 +25,7 @@ public sealed class Follows(Db db, Snowflake ids, TimeProvider time)
                 transaction, cancellationToken: cancellationToken));
             if (inserted is not null)
             {
-                await connection.ExecuteAsync(new CommandDefinition(
+                await connection.ExecuteAsync(connection.Command(
                     """
                     UPDATE accounts SET following_count = following_count + 1 WHERE id = @follower;
                     UPDATE accounts SET followers_count = followers_count + 1 WHERE id = @target;
@@ -35,7 +35,7 @@ public sealed class Follows(Db db, Snowflake ids, TimeProvider time)
             else
             {
                 // Following again changes the options, as on Mastodon.
-                await connection.ExecuteAsync(new CommandDefinition(
+                await connection.ExecuteAsync(connection.Command(
                     """
                     UPDATE follows SET show_reblogs = COALESCE(@showReblogs, show_reblogs), notify = COALESCE(@notify, notify)
                     WHERE account_id = @follower AND target_account_id = @target
@@ -47,15 +47,15 @@ public sealed class Follows(Db db, Snowflake ids, TimeProvider time)
     public Task UnfollowAsync(long follower, long target, CancellationToken cancellationToken) =>
         db.WriteAsync(async (connection, transaction) =>
         {
-            if (await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            if (await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
                 "SELECT id FROM accounts WHERE id = @target", new { target }, transaction, cancellationToken: cancellationToken)) is null)
                 throw ApiException.NotFound();
-            var deleted = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            var deleted = await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
                 "DELETE FROM follows WHERE account_id = @follower AND target_account_id = @target RETURNING id",
                 new { follower, target }, transaction, cancellationToken: cancellationToken));
             if (deleted is not null)
             {
-                await connection.ExecuteAsync(new CommandDefinition(
+                await connection.ExecuteAsync(connection.Command(
                     """
                     UPDATE accounts SET following_count = following_count - 1 WHERE id = @follower;
                     UPDATE accounts SET followers_count = followers_count - 1 WHERE id = @target;

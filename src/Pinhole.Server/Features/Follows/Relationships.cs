@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Dapper;
+using Pinhole.Data;
 using Pinhole.Server.MastodonApi.Entities;
 
 namespace Pinhole.Server.Features.Follows;
@@ -20,7 +21,7 @@ public static class Relationships
     {
         if (targets.Count == 0)
             return [];
-        var rows = (await connection.QueryAsync<FollowRow>(new CommandDefinition(
+        var rows = (await connection.QueryAsync<FollowRow>(connection.Command(
             """
             SELECT account_id, target_account_id, show_reblogs, notify FROM follows WHERE account_id = @viewer AND target_account_id IN @targets
             UNION ALL

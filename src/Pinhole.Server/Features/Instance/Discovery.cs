@@ -24,7 +24,7 @@ public static class Discovery
         if (username is null)
             return TypedResults.NotFound();
         await using var connection = await db.OpenAsync(cancellationToken);
-        var found = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+        var found = await connection.QuerySingleOrDefaultAsync<string>(connection.Command(
             "SELECT username FROM accounts WHERE username_key = @key", new { key = username.ToLowerInvariant() }, cancellationToken: cancellationToken));
         if (found is null)
             return TypedResults.NotFound();
@@ -57,7 +57,7 @@ public static class Discovery
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var counts = await connection.QuerySingleAsync<NodeCounts>(new CommandDefinition(
+        var counts = await connection.QuerySingleAsync<NodeCounts>(connection.Command(
             """
             SELECT (SELECT COUNT(*) FROM users) AS total,
                    (SELECT COUNT(*) FROM accounts WHERE last_status_at >= @month) AS active_month,

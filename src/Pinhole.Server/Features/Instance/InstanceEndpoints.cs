@@ -96,6 +96,6 @@ public static class InstanceEndpoints
     private static async Task<long> CountAsync(Db db, string sql, object parameters, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        return await connection.ExecuteScalarAsync<long>(connection.Command(sql, parameters, cancellationToken: cancellationToken));
     }
 }

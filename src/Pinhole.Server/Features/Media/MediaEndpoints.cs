@@ -40,7 +40,7 @@ public static class MediaEndpoints
     private static async Task<Ok<MediaAttachment>> Get(long id, Caller caller, Db db, MediaViews views, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<MediaRow>(new CommandDefinition(
+        var row = await connection.QuerySingleOrDefaultAsync<MediaRow>(connection.Command(
             $"SELECT {MediaRow.Columns} FROM media_attachments m WHERE m.id = @id AND m.account_id = @account",
             new { id, account = caller.Account }, cancellationToken: cancellationToken)) ?? throw ApiException.NotFound();
         return TypedResults.Ok(views.Render(row));
@@ -55,7 +55,7 @@ public static class MediaEndpoints
         var focus = form.Has("focus") ? MediaUploads.ParseFocus(form.Text("focus")) : null;
         var row = await db.WriteAsync(async (connection, transaction) =>
         {
-            var existing = await connection.QuerySingleOrDefaultAsync<MediaRow>(new CommandDefinition(
+            var existing = await connection.QuerySingleOrDefaultAsync<MediaRow>(connection.Command(
                 $"SELECT {MediaRow.Columns} FROM media_attachments m WHERE m.id = @id AND m.account_id = @account AND m.status_id IS NULL",
                 new { id, account = caller.Account }, transaction, cancellationToken: cancellationToken)) ?? throw ApiException.NotFound();
             var updated = new MediaRow
@@ -66,7 +66,7 @@ public static class MediaEndpoints
                 FocusX = focus?.X ?? existing.FocusX,
                 FocusY = focus?.Y ?? existing.FocusY,
             };
-            await connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(connection.Command(
                 "UPDATE media_attachments SET description = @Description, focus_x = @FocusX, focus_y = @FocusY WHERE id = @Id",
                 updated, transaction, cancellationToken: cancellationToken));
             return updated;

@@ -46,7 +46,7 @@ public sealed class MediaUploads(Db db, Snowflake ids, TimeProvider time, IMedia
             FocusX = focus.X,
             FocusY = focus.Y,
         };
-        await db.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+        await db.WriteAsync((connection, transaction) => connection.ExecuteAsync(connection.Command(
             """
             INSERT INTO media_attachments (id, account_id, type, file_key, content_type, preview_key, meta, blurhash, description, focus_x, focus_y, created_at)
             VALUES (@Id, @AccountId, @Type, @FileKey, @ContentType, @PreviewKey, @Meta, @Blurhash, @Description, @FocusX, @FocusY, @now)

@@ -72,7 +72,7 @@ public sealed class Apps(Db db, Snowflake ids, TimeProvider time)
             ClientId = Secrets.New(),
             ClientSecretHash = Secrets.Hash(secret),
         };
-        await db.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+        await db.WriteAsync((connection, transaction) => connection.ExecuteAsync(connection.Command(
             """
             INSERT INTO apps (id, name, website, redirect_uris, scopes, client_id, client_secret_hash, created_at)
             VALUES (@Id, @Name, @Website, @RedirectUris, @Scopes, @ClientId, @ClientSecretHash, @now)
@@ -87,7 +87,7 @@ public sealed class Apps(Db db, Snowflake ids, TimeProvider time)
         if (string.IsNullOrEmpty(clientId) || clientId.Length > 128)
             return null;
         await using var connection = await db.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<AppRow>(new CommandDefinition(
+        return await connection.QuerySingleOrDefaultAsync<AppRow>(connection.Command(
             $"SELECT {AppRow.Columns} FROM apps WHERE client_id = @clientId", new { clientId }, cancellationToken: cancellationToken));
     }
 
@@ -101,7 +101,7 @@ public sealed class Apps(Db db, Snowflake ids, TimeProvider time)
     public async Task<AppRow?> FindByIdAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<AppRow>(new CommandDefinition(
+        return await connection.QuerySingleOrDefaultAsync<AppRow>(connection.Command(
             $"SELECT {AppRow.Columns} FROM apps WHERE id = @id", new { id }, cancellationToken: cancellationToken));
     }
 

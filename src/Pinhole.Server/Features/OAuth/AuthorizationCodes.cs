@@ -19,7 +19,7 @@ public sealed class AuthorizationCodes(Db db, TimeProvider time)
     {
         var code = Secrets.New();
         var now = time.GetUtcNow();
-        await db.WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+        await db.WriteAsync((connection, transaction) => connection.ExecuteAsync(connection.Command(
             """
             DELETE FROM oauth_codes WHERE expires_at < @now;
             INSERT INTO oauth_codes (code_hash, app_id, account_id, redirect_uri, scopes, code_challenge, code_challenge_method, expires_at)
@@ -51,7 +51,7 @@ public sealed class AuthorizationCodes(Db db, TimeProvider time)
         return db.WriteAsync(async (connection, transaction) =>
         {
             // Deleted as it is read: a code is spent even by a failed attempt, so it cannot be tried twice.
-            var row = await connection.QuerySingleOrDefaultAsync<CodeRow>(new CommandDefinition(
+            var row = await connection.QuerySingleOrDefaultAsync<CodeRow>(connection.Command(
                 """
                 DELETE FROM oauth_codes WHERE code_hash = @hash AND app_id = @appId
                 RETURNING account_id, redirect_uri, scopes, code_challenge, expires_at

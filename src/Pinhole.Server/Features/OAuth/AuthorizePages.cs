@@ -74,7 +74,7 @@ public static class AuthorizePages
             return TypedResults.Redirect("/auth/sign_in?return_url=" + Uri.EscapeDataString(returnUrl));
 
         await using var connection = await db.OpenAsync(cancellationToken);
-        var username = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+        var username = await connection.QuerySingleOrDefaultAsync<string>(connection.Command(
             "SELECT username FROM accounts WHERE id = @accountId", new { accountId }, cancellationToken: cancellationToken));
         if (username is null)
             return TypedResults.Redirect("/auth/sign_in?return_url=" + Uri.EscapeDataString(returnUrl));

@@ -77,11 +77,11 @@ public static class OAuthEndpoints
         {
             var owner = await db.WriteAsync(async (connection, transaction) =>
             {
-                var appId = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                var appId = await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
                     "SELECT app_id FROM access_tokens WHERE token_hash = @hash", new { hash = Secrets.Hash(token) }, transaction, cancellationToken: cancellationToken));
                 if (appId == app.Id)
                 {
-                    await connection.ExecuteAsync(new CommandDefinition(
+                    await connection.ExecuteAsync(connection.Command(
                         "UPDATE access_tokens SET revoked_at = @now WHERE token_hash = @hash AND revoked_at IS NULL",
                         new { hash = Secrets.Hash(token), now = time.GetUtcNow().ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
                 }

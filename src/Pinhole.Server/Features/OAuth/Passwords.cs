@@ -25,7 +25,7 @@ public sealed class Passwords(Db db, IPasswordHasher<UserCredentials> hasher)
             return null;
         var key = login.Trim().TrimStart('@').ToLowerInvariant();
         await using var connection = await db.OpenAsync(cancellationToken);
-        var user = await connection.QuerySingleOrDefaultAsync<UserRow>(new CommandDefinition(
+        var user = await connection.QuerySingleOrDefaultAsync<UserRow>(connection.Command(
             """
             SELECT u.account_id, u.password_hash, u.approved FROM users u JOIN accounts a ON a.id = u.account_id
             WHERE a.username_key = @key OR u.email_key = @key

@@ -13,7 +13,7 @@ public sealed class TokenIssuer(Snowflake ids, TimeProvider time)
         var token = Secrets.New();
         var now = time.GetUtcNow();
         var scope = string.Join(' ', scopes);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await connection.ExecuteAsync(connection.Command(
             """
             INSERT INTO access_tokens (id, token_hash, app_id, account_id, scopes, created_at)
             VALUES (@id, @hash, @appId, @accountId, @scope, @now)

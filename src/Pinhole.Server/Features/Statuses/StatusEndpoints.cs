@@ -74,7 +74,7 @@ public static class StatusEndpoints
         var viewer = caller.AccountId ?? 0;
         await using var connection = await db.OpenAsync(cancellationToken);
         await EnsureVisibleAsync(connection, viewer, id, cancellationToken);
-        var ancestors = await connection.QueryAsync<long>(new CommandDefinition(
+        var ancestors = await connection.QueryAsync<long>(connection.Command(
             $"""
             WITH RECURSIVE chain (id, in_reply_to_id, depth) AS (
                 SELECT id, in_reply_to_id, 0 FROM statuses WHERE id = @id
@@ -83,7 +83,7 @@ public static class StatusEndpoints
             )
             SELECT s.id FROM chain c JOIN statuses s ON s.id = c.id WHERE c.depth > 0 AND {VisibleTo.Viewer("s")} ORDER BY s.id
             """, new { id, viewer }, cancellationToken: cancellationToken));
-        var descendants = await connection.QueryAsync<long>(new CommandDefinition(
+        var descendants = await connection.QueryAsync<long>(connection.Command(
             $"""
             WITH RECURSIVE thread (id, depth) AS (
                 SELECT id, 1 FROM statuses WHERE in_reply_to_id = @id
@@ -141,7 +141,7 @@ public static class StatusEndpoints
 
     internal static async Task EnsureVisibleAsync(DbConnection connection, long viewer, long id, CancellationToken cancellationToken)
     {
-        var visible = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+        var visible = await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
             $"SELECT s.id FROM statuses s WHERE s.id = @id AND {VisibleTo.Viewer("s")}", new { id, viewer }, cancellationToken: cancellationToken));
         if (visible is null)
             throw ApiException.NotFound();

@@ -14,12 +14,12 @@ public sealed class StatusInteractions(Db db, Snowflake ids, TimeProvider time)
         db.WriteAsync(async (connection, transaction) =>
         {
             var target = await ResolveAsync(connection, transaction, viewer, statusId, cancellationToken);
-            var inserted = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            var inserted = await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
                 "INSERT INTO favourites (id, account_id, status_id, created_at) VALUES (@id, @viewer, @target, @now) ON CONFLICT (account_id, status_id) DO NOTHING RETURNING id",
                 new { id = ids.NextId(), viewer, target, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
             if (inserted is not null)
             {
-                await connection.ExecuteAsync(new CommandDefinition(
+                await connection.ExecuteAsync(connection.Command(
                     "UPDATE statuses SET favourites_count = favourites_count + 1 WHERE id = @target", new { target }, transaction, cancellationToken: cancellationToken));
             }
         }, cancellationToken);
@@ -28,12 +28,12 @@ public sealed class StatusInteractions(Db db, Snowflake ids, TimeProvider time)
         db.WriteAsync(async (connection, transaction) =>
         {
             var target = await ResolveAsync(connection, transaction, viewer, statusId, cancellationToken);
-            var deleted = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            var deleted = await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
                 "DELETE FROM favourites WHERE account_id = @viewer AND status_id = @target RETURNING id",
                 new { viewer, target }, transaction, cancellationToken: cancellationToken));
             if (deleted is not null)
             {
-                await connection.ExecuteAsync(new CommandDefinition(
+                await connection.ExecuteAsync(connection.Command(
                     "UPDATE statuses SET favourites_count = favourites_count - 1 WHERE id = @target", new { target }, transaction, cancellationToken: cancellationToken));
             }
         }, cancellationToken);
@@ -43,17 +43,17 @@ public sealed class StatusInteractions(Db db, Snowflake ids, TimeProvider time)
         db.WriteAsync(async (connection, transaction) =>
         {
             var target = await ResolveAsync(connection, transaction, viewer, statusId, cancellationToken);
-            var original = await connection.QuerySingleAsync<StatusRow>(new CommandDefinition(
+            var original = await connection.QuerySingleAsync<StatusRow>(connection.Command(
                 $"SELECT {StatusRow.Columns} FROM statuses s WHERE s.id = @target", new { target }, transaction, cancellationToken: cancellationToken));
             if (original.Visibility > Visibility.Unlisted)
                 throw ApiException.Forbidden("Followers-only and direct posts cannot be reblogged");
-            if (await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            if (await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
                 "SELECT id FROM statuses WHERE account_id = @viewer AND reblog_of_id = @target", new { viewer, target }, transaction, cancellationToken: cancellationToken)) is { } existing)
                 return existing;
 
             var id = ids.NextId();
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            await connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(connection.Command(
                 """
                 INSERT INTO statuses (id, account_id, reblog_of_id, visibility, created_at) VALUES (@id, @viewer, @target, @visibility, @now);
                 UPDATE statuses SET reblogs_count = reblogs_count + 1 WHERE id = @target;
@@ -68,7 +68,7 @@ public sealed class StatusInteractions(Db db, Snowflake ids, TimeProvider time)
         db.WriteAsync(async (connection, transaction) =>
         {
             var target = await ResolveAsync(connection, transaction, viewer, statusId, cancellationToken);
-            var reblog = await connection.QuerySingleOrDefaultAsync<StatusRow>(new CommandDefinition(
+            var reblog = await connection.QuerySingleOrDefaultAsync<StatusRow>(connection.Command(
                 $"SELECT {StatusRow.Columns} FROM statuses s WHERE s.account_id = @viewer AND s.reblog_of_id = @target",
                 new { viewer, target }, transaction, cancellationToken: cancellationToken));
             if (reblog is not null)
@@ -78,7 +78,7 @@ public sealed class StatusInteractions(Db db, Snowflake ids, TimeProvider time)
 
     // Acting on a reblog acts on the post it carries; a post the viewer cannot see does not exist for them.
     private static async Task<long> ResolveAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, long viewer, long statusId, CancellationToken cancellationToken) =>
-        await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+        await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
             $"SELECT COALESCE(s.reblog_of_id, s.id) FROM statuses s WHERE s.id = @statusId AND {VisibleTo.Viewer("s")}",
             new { statusId, viewer }, transaction, cancellationToken: cancellationToken)) ?? throw ApiException.NotFound();
 }

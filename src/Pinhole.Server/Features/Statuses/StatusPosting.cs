@@ -55,12 +55,12 @@ public sealed partial class StatusPosting(Db db, Snowflake ids, TimeProvider tim
         return await db.WriteAsync(async (connection, transaction) =>
         {
             if (request.IdempotencyKey is { } key &&
-                await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
                     "SELECT result_id FROM idempotency_keys WHERE account_id = @author AND scope = @IdempotencyScope AND key = @key",
                     new { author, IdempotencyScope, key }, transaction, cancellationToken: cancellationToken)) is { } earlier)
                 return earlier;
 
-            var defaults = await connection.QuerySingleAsync<UserDefaults>(new CommandDefinition(
+            var defaults = await connection.QuerySingleAsync<UserDefaults>(connection.Command(
                 "SELECT default_visibility, default_sensitive, default_language FROM users WHERE account_id = @author",
                 new { author }, transaction, cancellationToken: cancellationToken));
             var parent = request.InReplyToId is { } parentId ? await FindVisibleParentAsync(connection, transaction, author, parentId, cancellationToken) : null;
@@ -68,7 +68,7 @@ public sealed partial class StatusPosting(Db db, Snowflake ids, TimeProvider tim
 
             var id = ids.NextId();
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            await connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(connection.Command(
                 """
                 INSERT INTO statuses (id, account_id, in_reply_to_id, in_reply_to_account_id, text, spoiler_text, visibility, sensitive, language, has_media, application_id, created_at)
                 VALUES (@id, @author, @parentId, @parentAccountId, @text, @spoiler, @visibility, @sensitive, @language, @hasMedia, @ApplicationId, @now);
@@ -89,7 +89,7 @@ public sealed partial class StatusPosting(Db db, Snowflake ids, TimeProvider tim
             await LinkTagsAsync(connection, transaction, id, parsed.Tags, now, cancellationToken);
             if (request.IdempotencyKey is { } newKey)
             {
-                await connection.ExecuteAsync(new CommandDefinition(
+                await connection.ExecuteAsync(connection.Command(
                     "INSERT INTO idempotency_keys (account_id, scope, key, result_id, created_at) VALUES (@author, @IdempotencyScope, @newKey, @id, @now)",
                     new { author, IdempotencyScope, newKey, id, now }, transaction, cancellationToken: cancellationToken));
             }
@@ -101,7 +101,7 @@ public sealed partial class StatusPosting(Db db, Snowflake ids, TimeProvider tim
     public async Task<StatusRow> DeleteAsync(long caller, long id, CancellationToken cancellationToken) =>
         await db.WriteAsync(async (connection, transaction) =>
         {
-            var row = await connection.QuerySingleOrDefaultAsync<StatusRow>(new CommandDefinition(
+            var row = await connection.QuerySingleOrDefaultAsync<StatusRow>(connection.Command(
                 $"SELECT {StatusRow.Columns} FROM statuses s WHERE s.id = @id AND {VisibleTo.Viewer("s")}",
                 new { id, viewer = caller }, transaction, cancellationToken: cancellationToken)) ?? throw ApiException.NotFound();
             if (row.AccountId != caller)
@@ -113,7 +113,7 @@ public sealed partial class StatusPosting(Db db, Snowflake ids, TimeProvider tim
     /// <summary>Removes a post, the reblogs of it, and its weight in every counter.</summary>
     internal static async Task DeleteRowAsync(DbConnection connection, DbTransaction transaction, StatusRow row, CancellationToken cancellationToken)
     {
-        await connection.ExecuteAsync(new CommandDefinition(
+        await connection.ExecuteAsync(connection.Command(
             """
             UPDATE accounts SET statuses_count = statuses_count - 1
             WHERE id IN (SELECT account_id FROM statuses WHERE reblog_of_id = @Id);
@@ -145,7 +145,7 @@ public sealed partial class StatusPosting(Db db, Snowflake ids, TimeProvider tim
 
     // A reply to a post the author cannot see is refused exactly like a reply to one that does not exist.
     private static async Task<Parent> FindVisibleParentAsync(DbConnection connection, DbTransaction transaction, long author, long parentId, CancellationToken cancellationToken) =>
-        await connection.QuerySingleOrDefaultAsync<Parent>(new CommandDefinition(
+        await connection.QuerySingleOrDefaultAsync<Parent>(connection.Command(
             $"SELECT s.id, s.account_id FROM statuses s WHERE s.id = @parentId AND s.reblog_of_id IS NULL AND {VisibleTo.Viewer("s")}",
             new { parentId, viewer = author }, transaction, cancellationToken: cancellationToken)) ?? throw ApiException.NotFound();
 
@@ -153,7 +153,7 @@ public sealed partial class StatusPosting(Db db, Snowflake ids, TimeProvider tim
     {
         if (mediaIds.Count == 0)
             return;
-        var usable = (await connection.QueryAsync<long>(new CommandDefinition(
+        var usable = (await connection.QueryAsync<long>(connection.Command(
             "SELECT id FROM media_attachments WHERE id IN @mediaIds AND account_id = @author AND status_id IS NULL",
             new { mediaIds, author }, transaction, cancellationToken: cancellationToken))).ToHashSet();
         var missing = mediaIds.Where(m => !usable.Contains(m)).ToList();
@@ -165,7 +165,7 @@ public sealed partial class StatusPosting(Db db, Snowflake ids, TimeProvider tim
     {
         for (var position = 0; position < mediaIds.Count; position++)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(connection.Command(
                 "UPDATE media_attachments SET status_id = @statusId, position = @position WHERE id = @mediaId",
                 new { statusId, position, mediaId = mediaIds[position] }, transaction, cancellationToken: cancellationToken));
         }
@@ -175,7 +175,7 @@ public sealed partial class StatusPosting(Db db, Snowflake ids, TimeProvider tim
     {
         if (usernames.Count == 0)
             return;
-        await connection.ExecuteAsync(new CommandDefinition(
+        await connection.ExecuteAsync(connection.Command(
             "INSERT INTO mentions (status_id, account_id) SELECT @statusId, id FROM accounts WHERE username_key IN @usernames",
             new { statusId, usernames }, transaction, cancellationToken: cancellationToken));
     }
@@ -184,7 +184,7 @@ public sealed partial class StatusPosting(Db db, Snowflake ids, TimeProvider tim
     {
         foreach (var name in tags)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
+            await connection.ExecuteAsync(connection.Command(
                 """
                 INSERT INTO tags (id, name, created_at) VALUES (@tagId, @name, @now) ON CONFLICT (name) DO NOTHING;
                 INSERT INTO status_tags (tag_id, status_id) SELECT id, @statusId FROM tags WHERE name = @name;

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Dapper;
+using Pinhole.Data;
 using Pinhole.Server.Features.Accounts;
 using Pinhole.Server.Features.Media;
 using Pinhole.Server.Hosting;
@@ -46,20 +47,20 @@ public sealed class StatusViews(AccountViews accounts, MediaViews media, PublicU
     {
         if (ids.Count == 0)
             return [];
-        var rows = (await connection.QueryAsync<StatusRow>(new CommandDefinition(
+        var rows = (await connection.QueryAsync<StatusRow>(connection.Command(
             $"SELECT {StatusRow.Columns} FROM statuses s WHERE s.id IN @ids", new { ids }, cancellationToken: cancellationToken)))
             .ToDictionary(r => r.Id);
         var reblogged = rows.Values.Where(r => r.ReblogOfId is { } o && !rows.ContainsKey(o)).Select(r => r.ReblogOfId!.Value).Distinct().ToArray();
         if (reblogged.Length > 0)
         {
-            foreach (var row in await connection.QueryAsync<StatusRow>(new CommandDefinition(
+            foreach (var row in await connection.QueryAsync<StatusRow>(connection.Command(
                 $"SELECT {StatusRow.Columns} FROM statuses s WHERE s.id IN @reblogged", new { reblogged }, cancellationToken: cancellationToken)))
                 rows[row.Id] = row;
         }
 
         var all = rows.Keys.ToArray();
         var applicationIds = rows.Values.Where(r => r.AccountId == viewer && r.ApplicationId is not null).Select(r => r.ApplicationId!.Value).Distinct().ToArray();
-        using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+        using var results = await connection.QueryMultipleAsync(connection.Command(
             $"""
             SELECT {MediaRow.Columns} FROM media_attachments m WHERE m.status_id IN @all ORDER BY m.status_id, m.position;
             SELECT st.status_id, t.name FROM status_tags st JOIN tags t ON t.id = st.tag_id WHERE st.status_id IN @all;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Pinhole.Data;
 using Pinhole.Server.Features.Statuses;
 using Pinhole.Server.MastodonApi;
 using Pinhole.Server.MastodonApi.Entities;
@@ -26,7 +27,7 @@ public static class Timeline
         var page = Page.From(http.Request);
         var arguments = page.AddTo(new DynamicParameters(parameters));
         arguments.Add("viewer", viewer);
-        var entries = page.Newest(await connection.QueryAsync<Entry>(new CommandDefinition(
+        var entries = page.Newest(await connection.QueryAsync<Entry>(connection.Command(
             $"{select} {page.Bounds(cursor)} ORDER BY {page.OrderBy(cursor)} LIMIT @page_limit", arguments, cancellationToken: cancellationToken)));
         PageLinks.Add(http, entries.FirstOrDefault()?.Cursor, entries.LastOrDefault()?.Cursor);
         return await views.RenderAsync(connection, viewer, entries.Select(e => e.StatusId).ToList(), cancellationToken);

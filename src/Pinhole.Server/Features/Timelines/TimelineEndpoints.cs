@@ -72,7 +72,7 @@ public static class TimelineEndpoints
             throw ApiException.Unprocessable("Validation failed: a hashtag is at most 100 characters");
 
         await using var connection = await db.OpenAsync(cancellationToken);
-        var tagIds = (await connection.QueryAsync<long>(new CommandDefinition(
+        var tagIds = (await connection.QueryAsync<long>(connection.Command(
             "SELECT id FROM tags WHERE name IN @any", new { any }, cancellationToken: cancellationToken))).ToArray();
         if (tagIds.Length == 0)
             return TypedResults.Ok<IReadOnlyList<Status>>([]);
@@ -102,7 +102,7 @@ public static class TimelineEndpoints
         var query = RequestParams.FromQuery(http.Request.Query);
         var viewer = caller.AccountId ?? 0;
         await using var connection = await db.OpenAsync(cancellationToken);
-        if (await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+        if (await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
             "SELECT id FROM accounts WHERE id = @id", new { id }, cancellationToken: cancellationToken)) is null)
             throw ApiException.NotFound();
         // Pinning arrives with the social features; until then no account has pinned posts.
