@@ -16,6 +16,7 @@ builder.AddMastodonApi();   // bearer tokens and scopes
 builder.AddRateLimits();
 builder.AddWebPages();      // Razor pages, cookie sessions, anti-forgery
 builder.Services.AddOAuth().AddAccounts().AddFollows().AddStatuses().AddMedia();
+builder.Services.AddHealthChecks();
 
 var app = builder.Build();
 await app.MigrateDatabaseAsync();
@@ -30,6 +31,7 @@ var api = app.MapMastodonApi();
 api.MapApps().MapAccounts().MapFollows().MapStatuses().MapTimelines().MapInstance().MapAdmin();
 app.MapMedia(api);
 app.MapOAuth().MapAuthorizePages().MapDiscovery();
+app.MapHealthChecks("/health");
 
 await app.RunAsync();
 
