@@ -38,6 +38,18 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void LibvipsOwnWordsAreKeptForTheLogs()
+    {
+        byte[] whole = File.ReadAllBytes(Photos.Save(directory, Photos.Gradient(800, 600), "whole.jpg", "[Q=95]"));
+        string path = Write("half.jpg", whole[..(whole.Length / 2)]);
+
+        MediaRejectedException error = Reject(path);
+
+        Assert.NotNull(error.InnerException);
+        Assert.Contains("jpeg", error.InnerException.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void AJpegCutInHalfIsRejectedEvenForATinyRendition()
     {
         // Shrink-on-load decodes at 1/8 scale here; the truncation must still be noticed.

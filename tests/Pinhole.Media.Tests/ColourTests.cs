@@ -61,6 +61,39 @@ public sealed class ColourTests : IDisposable
         Assert.Equal(28, result.BlurHash.Length);
     }
 
+    [Fact]
+    public void ACmykJpegComesOutAsRgb()
+    {
+        string rgb = Photos.Save(directory, new Canvas(60, 40).Fill(30, 90, 200), "blue.png");
+        string cmyk = directory.File("cmyk.jpg");
+        Tool.Vips("icc_transform", rgb, cmyk + "[Q=95]", "cmyk", "--input-profile", "srgb");
+        Assert.Equal(4, Decoded.FromFile(cmyk).Bands);
+
+        PhotoResult result = processor.Process(cmyk, Photos.StandardSpecs, TestContext.Current.CancellationToken);
+
+        foreach (Rendition rendition in result.Renditions)
+        {
+            Decoded image = Decoded.FromBytes(rendition.Bytes, directory);
+            Assert.Equal(3, image.Bands);
+            byte[] pixel = image.At(30, 20);
+            Assert.True(pixel[2] > 150 && pixel[0] < 90, $"{rendition.Name}: still blue, {string.Join(',', pixel)}");
+        }
+    }
+
+    [Fact]
+    public void APhotoWithACorruptColourProfileIsStillAccepted()
+    {
+        byte[] junk = new byte[600];
+        new Random(3).NextBytes(junk);
+        string profile = directory.File("junk.icc");
+        File.WriteAllBytes(profile, junk);
+        string path = Photos.Save(directory, Photos.Gradient(300, 200), "corrupt-profile.jpg", $"[profile={profile}]");
+
+        PhotoResult result = processor.Process(path, Photos.StandardSpecs, TestContext.Current.CancellationToken);
+
+        Assert.All(result.Renditions, r => Assert.Equal((300, 200), (r.Width, r.Height)));
+    }
+
     private string DisplayP3Red(string name, string options)
     {
         string red = Photos.Save(directory, new Canvas(40, 30).Fill(Photos.Red), "red.png");

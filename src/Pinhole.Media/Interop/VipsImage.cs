@@ -5,9 +5,7 @@ namespace Pinhole.Media.Interop;
 /// <summary>A libvips failure, with libvips' own (technical) error text.</summary>
 /// <remarks>Never leaves this assembly bare: the pipeline wraps it in a <see cref="MediaRejectedException"/> when the
 /// input is to blame, or an <see cref="InvalidOperationException"/> when it is not.</remarks>
-#pragma warning disable CA1064 // Exceptions should be public: this one is an implementation detail, always wrapped.
 internal sealed class VipsException(string message) : Exception(message);
-#pragma warning restore CA1064
 
 /// <summary>
 /// One reference to a <c>VipsImage</c>, with the few operations the photo pipeline needs. Every method that
