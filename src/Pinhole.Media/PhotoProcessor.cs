@@ -32,9 +32,9 @@
 // * Threads. libvips is thread-safe; several uploads may be processed at once on different threads, each with its
 //   own images. We leave libvips' per-pipeline concurrency at its default (one worker per core, or the
 //   VIPS_CONCURRENCY variable) rather than calling vips_concurrency_set: measured on a 2-core machine, a 12 MP JPEG
-//   to 8 renditions took 673 ms (median) with the default and 697 ms with 1 thread, two photos at once 1346 vs
-//   1329 ms, because what dominates (the JPEG decode, the WebP encode) is single-threaded anyway. How many photos
-//   run at once is the caller's decision.
+//   to 8 renditions took 670–720 ms (medians of 20 runs) with the default and with 1 thread alike, and two photos
+//   at once about 1.33 s either way, because what dominates (the JPEG decode, the WebP encode) is single-threaded.
+//   How many photos run at once is the caller's decision.
 using System.Globalization;
 using Pinhole.Media.Interop;
 

@@ -22,7 +22,6 @@ internal static partial class LibVips
     internal const int AccessSequential = 1;      // VIPS_ACCESS_SEQUENTIAL
     internal const int SizeDown = 2;              // VIPS_SIZE_DOWN
     internal const int FailOnTruncated = 1;       // VIPS_FAIL_ON_TRUNCATED
-    internal const int InterpretationBw = 1;      // VIPS_INTERPRETATION_B_W
     internal const int InterpretationSrgb = 22;   // VIPS_INTERPRETATION_sRGB
     internal const int FormatUchar = 0;           // VIPS_FORMAT_UCHAR
 
@@ -117,12 +116,6 @@ internal static partial class LibVips
 
     [LibraryImport(Library)]
     internal static partial int vips_image_get_bands(VipsImageHandle image);
-
-    [LibraryImport(Library)]
-    internal static partial int vips_image_get_format(VipsImageHandle image);
-
-    [LibraryImport(Library)]
-    internal static partial int vips_image_get_interpretation(VipsImageHandle image);
 
     /// <summary>The EXIF orientation, 1 to 8; 1 when there is none.</summary>
     [LibraryImport(Library)]
