@@ -32,17 +32,29 @@ public static class Api
         return token["access_token"]!.GetValue<string>();
     }
 
-    /// <summary>Registers <paramref name="username"/> through POST /api/v1/accounts, as Mastodon apps do.</summary>
+    public const string Password = "correct horse battery";
+
+    /// <summary>
+    /// Registers <paramref name="username"/> through POST /api/v1/accounts, as Mastodon apps do; for narrower
+    /// <paramref name="scopes"/>, signs in again with the password grant asking for just those.
+    /// </summary>
     public static async Task<TestUser> RegisterAsync(this PinholeApp app, string username, string scopes = AllScopes)
     {
-        var appToken = await app.AppTokenAsync(scopes);
+        var (clientId, clientSecret) = await app.CreateAppAsync();
         using var anonymous = app.CreateClient();
+        var appToken = (await anonymous.PostFormAsync("/oauth/token",
+            ("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", clientSecret), ("scope", AllScopes)))["access_token"]!.GetValue<string>();
         anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", appToken);
         var token = (await anonymous.PostFormAsync("/api/v1/accounts",
-            ("username", username), ("email", $"{username}@example.com"), ("password", "correct horse battery"), ("agreement", "true")))["access_token"]!.GetValue<string>();
-        var client = app.CreateClient().WithToken(token);
-        var me = await client.GetJsonAsync("/api/v1/accounts/verify_credentials");
-        return new TestUser(username, me["id"]!.GetValue<string>(), token, client);
+            ("username", username), ("email", $"{username}@example.com"), ("password", Password), ("agreement", "true")))["access_token"]!.GetValue<string>();
+        var me = await app.CreateClient().WithToken(token).GetJsonAsync("/api/v1/accounts/verify_credentials");
+        if (scopes != AllScopes)
+        {
+            anonymous.DefaultRequestHeaders.Authorization = null;
+            token = (await anonymous.PostFormAsync("/oauth/token", ("grant_type", "password"), ("username", username), ("password", Password),
+                ("client_id", clientId), ("client_secret", clientSecret), ("scope", scopes)))["access_token"]!.GetValue<string>();
+        }
+        return new TestUser(username, me["id"]!.GetValue<string>(), token, app.CreateClient().WithToken(token));
     }
 
     public static HttpClient WithToken(this HttpClient client, string token)

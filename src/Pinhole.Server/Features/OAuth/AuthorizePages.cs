@@ -13,11 +13,29 @@ using Pinhole.Server.Web.Pages;
 
 namespace Pinhole.Server.Features.OAuth;
 
-public sealed record SignInForm(string? Login, string? Password, string? ReturnUrl);
+// Forms bind by property, so a field the browser leaves out (an empty hidden input) is simply null.
+public sealed record SignInForm
+{
+    public string? Login { get; init; }
+    public string? Password { get; init; }
+    public string? ReturnUrl { get; init; }
+}
 
-public sealed record SignOutForm(string? ReturnUrl);
+public sealed record SignOutForm
+{
+    public string? ReturnUrl { get; init; }
+}
 
-public sealed record ConsentForm(string? ClientId, string? RedirectUri, string? Scope, string? State, string? CodeChallenge, string? CodeChallengeMethod, string? Decision);
+public sealed record ConsentForm
+{
+    public string? ClientId { get; init; }
+    public string? RedirectUri { get; init; }
+    public string? Scope { get; init; }
+    public string? State { get; init; }
+    public string? CodeChallenge { get; init; }
+    public string? CodeChallengeMethod { get; init; }
+    public string? Decision { get; init; }
+}
 
 /// <summary>
 /// The browser half of OAuth: a sign-in page (a cookie session, the same one the web app uses) and Mastodon's
