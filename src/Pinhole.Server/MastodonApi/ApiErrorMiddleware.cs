@@ -16,8 +16,10 @@ public static class ApiErrorMiddleware
         {
             StatusCodeSelector = StatusFor,
             ExceptionHandler = WriteExceptionAsync,
-            // The client has gone; nothing to tell it.
-            SuppressDiagnosticsCallback = context => context.Exception is ApiException or OperationCanceledException,
+            // Refusals and bad input are the client's business, not the operator's: only the unexpected is logged.
+            SuppressDiagnosticsCallback = context =>
+                context.Exception is ApiException or BadHttpRequestException or JsonException or InvalidDataException ||
+                (context.Exception is OperationCanceledException && context.HttpContext.RequestAborted.IsCancellationRequested),
         });
         // Responses that carry a status but no body (no route, wrong method, rate limited, …) get one too.
         app.UseStatusCodePages(async context =>
@@ -40,7 +42,8 @@ public static class ApiErrorMiddleware
         BadHttpRequestException bad => bad.StatusCode,
         JsonException => StatusCodes.Status422UnprocessableEntity,
         InvalidDataException => StatusCodes.Status422UnprocessableEntity,
-        OperationCanceledException => 499,
+        // Cancelled while the client still waits (a timeout inside): busy, try again.
+        OperationCanceledException => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -55,7 +58,7 @@ public static class ApiErrorMiddleware
             BadHttpRequestException bad => WriteAsync(context, status, bad.Message),
             JsonException => WriteAsync(context, status, "The request body is not valid JSON"),
             InvalidDataException => WriteAsync(context, status, "The request body is not valid form data"),
-            OperationCanceledException => Task.CompletedTask,
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested => Task.CompletedTask,
             _ => WriteAsync(context, status, MessageFor(status)),
         };
     }
@@ -70,6 +73,7 @@ public static class ApiErrorMiddleware
         StatusCodes.Status413PayloadTooLarge => "Request body is too large",
         StatusCodes.Status415UnsupportedMediaType => "Unsupported media type",
         StatusCodes.Status429TooManyRequests => "Too many requests",
+        StatusCodes.Status503ServiceUnavailable => "The server is busy; try again shortly",
         _ when status >= 500 => "Internal server error",
         _ => "Request failed",
     };

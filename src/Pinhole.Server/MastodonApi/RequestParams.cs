@@ -24,7 +24,7 @@ public sealed class RequestParams
         RequestParams result;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(cancellationToken);
+            var form = await ReadFormAsync(request, cancellationToken);
             result = new RequestParams(form.Files);
             foreach (var (key, values) in form)
                 result.AddAll(key, values);
@@ -48,6 +48,20 @@ public sealed class RequestParams
                 result.AddAll(key, values);
         }
         return result;
+    }
+
+    // A multipart body cut short or with a broken boundary surfaces as an IOException; a body over the size
+    // limit is a BadHttpRequestException (also an IOException) and keeps its 413.
+    private static async Task<IFormCollection> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await request.ReadFormAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException && e is not BadHttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            throw ApiException.Unprocessable("The request body is not valid form data");
+        }
     }
 
     public static RequestParams FromQuery(IQueryCollection query)
