@@ -81,6 +81,8 @@ public sealed class PinholeApp : IAsyncDisposable
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Testing");
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseSetting("Logging:LogLevel:Pinhole", "Warning");
             builder.UseSetting("Pinhole:DataDir", storage.DataDir);
             // Tests that are about rate limits turn them back on with low numbers.
             builder.UseSetting("Pinhole:RateLimits:Enabled", "false");
