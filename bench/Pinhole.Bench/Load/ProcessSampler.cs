@@ -19,13 +19,20 @@ public sealed class ProcessSampler : IAsyncDisposable
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
     private readonly TimeSpan _ownCpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
     private readonly long? _serverTicksAtStart;
+    private readonly int? _databasePid;
+    private readonly long? _databaseTicksAtStart;
     private readonly (long Busy, long Total) _machineAtStart = MachineTicks();
     private long _peakRssKb;
 
-    public ProcessSampler(int? serverPid)
+    /// <param name="serverPid">The server process.</param>
+    /// <param name="databasePid">A database server's main process (the PostgreSQL postmaster): its CPU and its
+    /// children's (the backends) are counted apart from the server's.</param>
+    public ProcessSampler(int? serverPid, int? databasePid)
     {
         _serverPid = serverPid;
         _serverTicksAtStart = serverPid is { } pid ? CpuTicks(pid) : null;
+        _databasePid = databasePid;
+        _databaseTicksAtStart = databasePid is { } db ? TreeCpuTicks(db) : null;
         _sampling = serverPid is null ? Task.CompletedTask : SampleAsync(serverPid.Value, _stop.Token);
     }
 
@@ -46,14 +53,18 @@ public sealed class ProcessSampler : IAsyncDisposable
             rss = status.GetValueOrDefault("VmRSS");
             _peakRssKb = Math.Max(_peakRssKb, rss ?? 0);
         }
+        double? databaseCpu = _databasePid is { } dbPid && _databaseTicksAtStart is { } dbStart
+            ? (TreeCpuTicks(dbPid) - dbStart) / TicksPerSecond / wall * 100
+            : null;
         var ownPercent = ownCpu / wall * 100;
         // /proc/stat counts every core; as a share of one core it adds up with the per-process figures.
         var machinePercent = machineTotal > 0 ? 100.0 * Environment.ProcessorCount * (machine.Busy - _machineAtStart.Busy) / machineTotal : 0;
         return new ResourceUse(
             serverCpu is null ? null : Math.Round(serverCpu.Value, 1),
+            databaseCpu is null ? null : Math.Round(databaseCpu.Value, 1),
             Math.Round(ownPercent, 1),
             Math.Round(machinePercent, 1),
-            Math.Round(Math.Max(0, machinePercent - ownPercent - (serverCpu ?? 0)), 1),
+            Math.Round(Math.Max(0, machinePercent - ownPercent - (serverCpu ?? 0) - (databaseCpu ?? 0)), 1),
             _serverPid is null ? null : _peakRssKb, hwm, rss);
     }
 
@@ -111,6 +122,29 @@ public sealed class ProcessSampler : IAsyncDisposable
         }
     }
 
+    /// <summary>A process's CPU ticks plus its live children's (PostgreSQL's backends are the postmaster's children).</summary>
+    public static long TreeCpuTicks(int pid)
+    {
+        var total = CpuTicks(pid) ?? 0;
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), CultureInfo.InvariantCulture, out var child) || child == pid)
+                continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields[1] == pid.ToString(CultureInfo.InvariantCulture))
+                    total += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                // Gone between the listing and the read.
+            }
+        }
+        return total;
+    }
+
     /// <summary>
     /// Waits until the machine is nearly idle (under <paramref name="busyPercent"/> of one core for a whole second),
     /// at most <paramref name="patience"/>; returns how busy it was at the last look. The benchmark shares its cores
@@ -150,9 +184,10 @@ public sealed class ProcessSampler : IAsyncDisposable
 
 // CPU figures are CPU time over wall time, 100% being one core (so 200% is both cores of the benchmark machine).
 /// <param name="ServerCpuPercent">The server process.</param>
+/// <param name="DatabaseCpuPercent">The database server's processes (PostgreSQL; SQLite runs inside the server).</param>
 /// <param name="LoadGeneratorCpuPercent">This process.</param>
 /// <param name="MachineCpuPercent">Every process and the kernel.</param>
-/// <param name="OtherCpuPercent">The machine less the two above: other processes and kernel work outside them.</param>
+/// <param name="OtherCpuPercent">The machine less the three above: other processes and kernel work outside them.</param>
 public sealed record ResourceUse(
-    double? ServerCpuPercent, double LoadGeneratorCpuPercent, double MachineCpuPercent, double OtherCpuPercent,
+    double? ServerCpuPercent, double? DatabaseCpuPercent, double LoadGeneratorCpuPercent, double MachineCpuPercent, double OtherCpuPercent,
     long? ServerPeakRssKb, long? ServerVmHwmKb, long? ServerRssKb);

@@ -29,8 +29,8 @@ public static class ReportCommand
     {
         var inv = CultureInfo.InvariantCulture;
         var table = new StringBuilder();
-        table.AppendLine("| run | load | achieved req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors | server CPU | load-gen CPU | other CPU | server RSS end / peak in run |");
-        table.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|");
+        table.AppendLine("| run | load | achieved req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors | server CPU | PostgreSQL CPU | load-gen CPU | other CPU | server RSS end / peak in run |");
+        table.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|");
         foreach (var r in runs)
         {
             var load = r.Mode == "max"
@@ -40,8 +40,9 @@ public static class ReportCommand
             var res = r.Resources;
             var memory = res.ServerRssKb is null ? "" : string.Create(inv, $"{res.ServerRssKb / 1024} / {res.ServerPeakRssKb / 1024} MB");
             var serverCpu = res.ServerCpuPercent is null ? "" : string.Create(inv, $"{res.ServerCpuPercent:F0}%");
+            var databaseCpu = res.DatabaseCpuPercent is null ? "–" : string.Create(inv, $"{res.DatabaseCpuPercent:F0}%");
             table.AppendLine(string.Create(inv,
-                $"| {r.Label} | {load} | {r.Throughput:N0} | {r.Latency.P50:F2} | {r.Latency.P90:F2} | {r.Latency.P99:F2} | {r.Latency.P999:F2} | {r.Latency.Max:F1} | {errors} | {serverCpu} | {res.LoadGeneratorCpuPercent:F0}% | {res.OtherCpuPercent:F0}% | {memory} |"));
+                $"| {r.Label} | {load} | {r.Throughput:N0} | {r.Latency.P50:F2} | {r.Latency.P90:F2} | {r.Latency.P99:F2} | {r.Latency.P999:F2} | {r.Latency.Max:F1} | {errors} | {serverCpu} | {databaseCpu} | {res.LoadGeneratorCpuPercent:F0}% | {res.OtherCpuPercent:F0}% | {memory} |"));
         }
         return table.ToString();
     }

@@ -27,6 +27,8 @@ public sealed record RunResult
     public required Percentiles SendLag { get; init; }
     public double MeanResponseBytes { get; init; }
     public required ResourceUse Resources { get; init; }
+    /// <summary>How many times the run was measured: the earlier ones were disturbed by other processes.</summary>
+    public int Attempts { get; init; } = 1;
 }
 
 /// <summary>Milliseconds.</summary>
