@@ -111,6 +111,9 @@ public static class Api
         return error!;
     }
 
+    public static async Task<string> ReadErrorAsync(HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancel))!["error"]!.GetValue<string>();
+
     public static async Task<JsonNode> ReadSuccessAsync(HttpResponseMessage response)
     {
         var body = await response.Content.ReadAsStringAsync(Cancel);
