@@ -4,7 +4,7 @@
 #   scripts/install-deps.sh test   plus what the test suite drives (libvips' CLI, exiftool, PostgreSQL)
 set -euo pipefail
 
-packages=(libvips42 libsqlite3-0)
+packages=(libvips42 libsqlite3-0 libicu72)
 if [ "${1:-run}" = "test" ]; then
   packages+=(libvips-tools libimage-exiftool-perl postgresql)
 fi

@@ -37,9 +37,12 @@ public sealed class PinholeApp : IAsyncDisposable
     /// <summary>Starts a server on fresh storage; <paramref name="settings"/> are configuration overrides such as "Pinhole:Registrations".</summary>
     public static async Task<PinholeApp> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
+        settings ??= new Dictionary<string, string?>();
+        if (settings.TryGetValue("Pinhole:DataDir", out var existing) && existing is not null)
+            return new PinholeApp(new DataLocation(existing, settings.GetValueOrDefault("ConnectionStrings:Postgres")), settings, ownsStorage: true);
         var dataDir = Directory.CreateTempSubdirectory("pinhole-test-").FullName;
         var postgres = TestDatabase.IsPostgres ? await TestDatabase.CreatePostgresAsync(TestContext.Current.CancellationToken) : null;
-        return new PinholeApp(new DataLocation(dataDir, postgres), settings ?? new Dictionary<string, string?>(), ownsStorage: true);
+        return new PinholeApp(new DataLocation(dataDir, postgres), settings, ownsStorage: true);
     }
 
     /// <summary>Stops this server and starts another over the same data, optionally with changed settings.</summary>
