@@ -21,14 +21,25 @@ public static class ApiErrorMiddleware
                 context.Exception is ApiException or BadHttpRequestException or JsonException or InvalidDataException ||
                 (context.Exception is OperationCanceledException && context.HttpContext.RequestAborted.IsCancellationRequested),
         });
-        // Responses that carry a status but no body (no route, wrong method, rate limited, …) get one too.
+        // Responses that carry a status but no body (no route, wrong method, …) get one too: Mastodon's JSON for
+        // API clients, a line of text for browsers.
         app.UseStatusCodePages(async context =>
         {
-            var response = context.HttpContext.Response;
-            await WriteAsync(context.HttpContext, response.StatusCode, MessageFor(response.StatusCode));
+            var http = context.HttpContext;
+            var status = http.Response.StatusCode;
+            if (IsApi(http.Request.Path))
+            {
+                await WriteAsync(http, status, MessageFor(status));
+                return;
+            }
+            http.Response.ContentType = "text/plain; charset=utf-8";
+            await http.Response.WriteAsync(MessageFor(status), http.RequestAborted);
         });
         return app;
     }
+
+    private static bool IsApi(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/oauth") || path.StartsWithSegments("/.well-known") || path.StartsWithSegments("/nodeinfo");
 
     public static Task WriteAsync(HttpContext context, int status, string error, string? description = null)
     {

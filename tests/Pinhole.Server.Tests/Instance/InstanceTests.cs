@@ -100,6 +100,36 @@ public sealed class InstanceTests
     }
 
     [Fact]
+    public async Task TheFrontPageTellsABrowserHowToJoin()
+    {
+        await using var app = await PinholeApp.StartAsync(new Dictionary<string, string?> { ["Pinhole:Title"] = "Photos <from> Pyongyang" });
+        await app.RegisterAsync("minji");
+        using var client = app.CreateClient();
+
+        using var response = await client.GetAsync("/", Cancel);
+        var html = await response.Content.ReadAsStringAsync(Cancel);
+
+        Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("Photos &lt;from&gt; Pyongyang", html, StringComparison.Ordinal);
+        Assert.Contains(app.BaseAddress.Authority, html, StringComparison.Ordinal);
+        Assert.Contains("<strong>1</strong> person", html, StringComparison.Ordinal);
+        Assert.Contains("script-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+    }
+
+    [Fact]
+    public async Task ABrowserGetsPlainTextForAMissingPageAndAnAppGetsJson()
+    {
+        await using var app = await PinholeApp.StartAsync();
+        using var client = app.CreateClient();
+
+        using var page = await client.GetAsync("/no/such/page", Cancel);
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal("text/plain", page.Content.Headers.ContentType!.MediaType);
+        await client.GetAsync("/api/v1/no/such/endpoint", Cancel).ExpectErrorAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task HealthAnswersWithoutAuthentication()
     {
         await using var app = await PinholeApp.StartAsync();
