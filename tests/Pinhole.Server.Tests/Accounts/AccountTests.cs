@@ -80,6 +80,19 @@ public sealed class AccountTests
         await minji.Client.SendAsync(request, Cancel).ExpectErrorAsync(HttpStatusCode.UnprocessableEntity);
     }
 
+    [Theory]
+    [InlineData("source[privacy]", "everyone")]
+    [InlineData("source[language]", "not a language")]
+    [InlineData("fields_attributes[0][name]", "a name over two hundred and fifty five characters long, repeated: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")]
+    public async Task ProfileSettingsThatMakeNoSenseAreRefused(string key, string value)
+    {
+        await using var app = await PinholeApp.StartAsync();
+        var minji = await app.RegisterAsync("minji");
+
+        using var request = new HttpRequestMessage(HttpMethod.Patch, "/api/v1/accounts/update_credentials") { Content = Api.Form((key, value)) };
+        await minji.Client.SendAsync(request, Cancel).ExpectErrorAsync(HttpStatusCode.UnprocessableEntity);
+    }
+
     [Fact]
     public async Task AccountsCanBeLookedUpByUsernameOrHandle()
     {

@@ -47,8 +47,8 @@ public sealed class ProfileUpdate(Db db, TimeProvider time, MediaUploads uploads
         if (!string.IsNullOrEmpty(privacy) && visibility is null)
             throw ApiException.Unprocessable("Validation failed: source[privacy] must be public, unlisted, private or direct");
         var language = form.Text("source[language]");
-        if (language?.Length > 16)
-            throw ApiException.Unprocessable("Validation failed: source[language] is not a language code");
+        if (!string.IsNullOrEmpty(language) && !LanguageCodes.IsValid(language))
+            throw ApiException.Unprocessable("Validation failed: source[language] is not an ISO 639 language code");
 
         // Pictures are processed before the transaction: slow work never holds the database's write lock.
         var avatar = form.Files?.GetFile("avatar") is { } avatarFile ? await uploads.StoreProfileImageAsync(avatarFile, "avatar", AvatarSize, cancellationToken) : null;

@@ -54,9 +54,7 @@ public static class FollowEndpoints
     private static async Task<Ok<IReadOnlyList<Account>>> ListAsync(HttpContext http, Db db, AccountViews accounts, long id, string select, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        if (await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
-            "SELECT id FROM accounts WHERE id = @id", new { id }, cancellationToken: cancellationToken)) is null)
-            throw ApiException.NotFound();
+        await connection.EnsureAccountExistsAsync(id, cancellationToken);
         return TypedResults.Ok(await AccountPage.ReadAsync(http, connection, accounts, select, "f.id", new { id }, cancellationToken));
     }
 

@@ -1,5 +1,6 @@
 using Dapper;
 using Pinhole.Data;
+using Pinhole.Server.Features.Accounts;
 using Pinhole.Server.MastodonApi;
 
 namespace Pinhole.Server.Features.Follows;
@@ -12,9 +13,7 @@ public sealed class Follows(Db db, Snowflake ids, TimeProvider time)
         {
             if (follower == target)
                 throw ApiException.Forbidden("You cannot follow yourself");
-            if (await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
-                "SELECT id FROM accounts WHERE id = @target", new { target }, transaction, cancellationToken: cancellationToken)) is null)
-                throw ApiException.NotFound();
+            await connection.EnsureAccountExistsAsync(target, cancellationToken, transaction);
             var inserted = await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
                 """
                 INSERT INTO follows (id, account_id, target_account_id, show_reblogs, notify, created_at)
@@ -47,9 +46,7 @@ public sealed class Follows(Db db, Snowflake ids, TimeProvider time)
     public Task UnfollowAsync(long follower, long target, CancellationToken cancellationToken) =>
         db.WriteAsync(async (connection, transaction) =>
         {
-            if (await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
-                "SELECT id FROM accounts WHERE id = @target", new { target }, transaction, cancellationToken: cancellationToken)) is null)
-                throw ApiException.NotFound();
+            await connection.EnsureAccountExistsAsync(target, cancellationToken, transaction);
             var deleted = await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
                 "DELETE FROM follows WHERE account_id = @follower AND target_account_id = @target RETURNING id",
                 new { follower, target }, transaction, cancellationToken: cancellationToken));

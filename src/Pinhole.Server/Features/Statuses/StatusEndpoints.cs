@@ -113,7 +113,7 @@ public static class StatusEndpoints
     {
         var form = await RequestParams.ReadAsync(http.Request, cancellationToken);
         var visibility = VisibilityNames.Parse(form.Text("visibility")) ?? Visibility.Public;
-        if (visibility > Visibility.Unlisted && visibility != Visibility.Private)
+        if (visibility == Visibility.Direct)
             throw ApiException.Unprocessable("Validation failed: a reblog is public, unlisted or private");
         var reblogId = await interactions.ReblogAsync(caller.Account, id, visibility, cancellationToken);
         return TypedResults.Ok(await RenderVisibleAsync(db, views, caller, reblogId, cancellationToken));

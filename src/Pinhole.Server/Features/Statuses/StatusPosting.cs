@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Pinhole.Data;
@@ -24,7 +23,7 @@ public sealed record NewStatus(
 /// parent's counters, the idempotency key) changes in one transaction, so a crash or a concurrent request never
 /// leaves a counter off by one or a post half-made.
 /// </summary>
-public sealed partial class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOptions<PinholeOptions> options)
+public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOptions<PinholeOptions> options)
 {
     private const string IdempotencyScope = "status";
 
@@ -40,9 +39,6 @@ public sealed partial class StatusPosting(Db db, Snowflake ids, TimeProvider tim
         public bool DefaultSensitive { get; init; }
         public string? DefaultLanguage { get; init; }
     }
-
-    [GeneratedRegex("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
-    private static partial Regex LanguageCode();
 
     /// <summary>Creates a post and returns its id; a retry with the same Idempotency-Key returns the first post's id.</summary>
     public async Task<long> CreateAsync(long author, NewStatus request, CancellationToken cancellationToken)
@@ -137,7 +133,7 @@ public sealed partial class StatusPosting(Db db, Snowflake ids, TimeProvider tim
             throw ApiException.Unprocessable($"Validation failed: You can attach at most {limits.MaxMediaAttachments} media to a post");
         if (request.MediaIds.Distinct().Count() != request.MediaIds.Count)
             throw ApiException.Unprocessable("Validation failed: the same media is attached twice");
-        if (request.Language is { } language && !LanguageCode().IsMatch(language))
+        if (request.Language is { } language && !LanguageCodes.IsValid(language))
             throw ApiException.Unprocessable("Validation failed: Language is not a valid ISO 639 code");
         if (request.IdempotencyKey?.Length > 256)
             throw ApiException.Unprocessable("Idempotency-Key is too long (maximum is 256 characters)");

@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pinhole.Data;
+using Pinhole.Server.Features.Accounts;
 using Pinhole.Server.Features.Statuses;
 using Pinhole.Server.MastodonApi;
 using Pinhole.Server.MastodonApi.Entities;
@@ -102,9 +103,7 @@ public static class TimelineEndpoints
         var query = RequestParams.FromQuery(http.Request.Query);
         var viewer = caller.AccountId ?? 0;
         await using var connection = await db.OpenAsync(cancellationToken);
-        if (await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
-            "SELECT id FROM accounts WHERE id = @id", new { id }, cancellationToken: cancellationToken)) is null)
-            throw ApiException.NotFound();
+        await connection.EnsureAccountExistsAsync(id, cancellationToken);
         // Pinning arrives with the social features; until then no account has pinned posts.
         if (query.Bool("pinned") == true)
             return TypedResults.Ok<IReadOnlyList<Status>>([]);
