@@ -10,7 +10,9 @@
 #   BENCH_RATE          fixed rate for health, home, tag (500 req/s)
 #   BENCH_POST_RATE     fixed rate for posting       (300 statuses/s)
 #   BENCH_DURATION      seconds measured per run     (30)
-#   BENCH_WARMUP        seconds of warm-up per run, same load, not measured (5)
+#   BENCH_WARMUP        seconds of warm-up per run, same load, not measured (15: the JIT's tiering and
+#                       profile-guided recompilation take about that long to settle on two cores)
+#   BENCH_REPEAT        how many times the fixed-rate home, tag and post runs are measured (3)
 #   BENCH_CONNECTIONS   connection pool of the open-loop runs (64)
 #   BENCH_WORKERS       concurrent requests of the max-throughput runs (16)
 #   BENCH_QUIET_WAIT    seconds to wait for an idle machine before each run (60)
@@ -28,7 +30,7 @@ case "$provider" in sqlite|postgres) ;; *) echo "usage: bench/run.sh [sqlite|pos
 cache=${PINHOLE_BENCH_DIR:-/tmp/pinhole-bench}
 accounts=${BENCH_ACCOUNTS:-10000}; follows=${BENCH_FOLLOWS:-200000}; posts=${BENCH_POSTS:-300000}; seed=${BENCH_SEED:-1}
 rate=${BENCH_RATE:-500}; post_rate=${BENCH_POST_RATE:-300}
-duration=${BENCH_DURATION:-30}; warmup=${BENCH_WARMUP:-5}
+duration=${BENCH_DURATION:-30}; warmup=${BENCH_WARMUP:-15}; repeat=${BENCH_REPEAT:-3}
 connections=${BENCH_CONNECTIONS:-64}; workers=${BENCH_WORKERS:-16}; quiet=${BENCH_QUIET_WAIT:-60}; retries=${BENCH_RETRIES:-2}
 only=${BENCH_ONLY:-}
 mkdir -p "$cache"
@@ -151,13 +153,22 @@ run() { # name, load options...
   fi
   return $status
 }
+# The runs the targets are judged on are repeated: their tails vary from one 30-second window to the next.
+repeated() { # name, label, load options...
+  local name=$1 label=$2; shift 2
+  for i in $(seq 1 "$repeat"); do
+    local suffix=""; [ "$repeat" -gt 1 ] && suffix=" ($i/$repeat)"
+    run "$name" --label "$label$suffix" "$@"
+  done
+}
 run health-max  --scenario health --max --workers "$workers" --label "health, max"
 run health-rate --scenario health --rate "$rate" --label "health @ $rate/s"
-run home-rate   --scenario home --rate "$rate" --label "home @ $rate/s"
-run tag-rate    --scenario tag --rate "$rate" --label "tag #pyongyang @ $rate/s"
+repeated home-rate "home @ $rate/s" --scenario home --rate "$rate"
+repeated tag-rate "tag #pyongyang @ $rate/s" --scenario tag --rate "$rate"
 run home-max    --scenario home --max --workers "$workers" --label "home, max"
 run tag-max     --scenario tag --max --workers "$workers" --label "tag #pyongyang, max"
-run post-rate   --scenario post --rate "$post_rate" --label "post @ $post_rate/s"
+# Posting last: it adds tens of thousands of statuses, which the read runs should not see.
+repeated post-rate "post @ $post_rate/s" --scenario post --rate "$post_rate"
 run post-max    --scenario post --max --workers "$workers" --label "post, max"
 
 wrk_line=""
@@ -173,7 +184,8 @@ rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$server_pid/status")
 {
   echo "### $provider — commit $commit, $(date -u +%Y-%m-%d)"
   echo
-  echo "Dataset: $accounts accounts, $follows follows, $posts posts (seed $seed); $duration s per run after $warmup s of warm-up;"
+  echo "Dataset: $accounts accounts, $follows follows, $posts posts (seed $seed); $duration s per run after $warmup s of warm-up"
+  echo "at the same load;"
   echo "open-loop runs use a pool of $connections connections, max-throughput runs $workers workers. CPU: 100% = one core."
   echo
   "${bench[@]}" report --results "$results"

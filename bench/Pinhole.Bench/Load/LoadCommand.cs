@@ -129,6 +129,7 @@ public static class LoadCommand
             Latency = Percentiles.Of(runner.Latency),
             Service = Percentiles.Of(runner.Service),
             SendLag = Percentiles.Of(runner.Lag),
+            WorstPerSecond = runner.WorstPerSecond(duration).Select(us => Math.Round(us / 1000.0, 1)).ToArray(),
             MeanResponseBytes = runner.Latency.Count == 0 ? 0 : Math.Round((double)runner.Bytes / runner.Latency.Count),
             Resources = resources,
             Attempts = attempt,
@@ -151,6 +152,10 @@ public static class LoadCommand
         {
             Console.WriteLine(string.Create(inv, $"[load] service ms   p50 {r.Service.P50}  p99 {r.Service.P99}  (from the actual send); send lag p99 {r.SendLag.P99} ms"));
         }
+        var stalls = r.WorstPerSecond.Select((ms, second) => (ms, second)).Where(x => x.ms > 50).ToList();
+        Console.WriteLine(stalls.Count == 0
+            ? "[load] no second had a request over 50 ms"
+            : string.Create(inv, $"[load] seconds with a request over 50 ms: {stalls.Count} of {r.WorstPerSecond.Count} ({string.Join(", ", stalls.Take(12).Select(x => string.Create(inv, $"s{x.second}: {x.ms:0}")))}{(stalls.Count > 12 ? ", …" : "")})"));
         var errors = r.Errors.Count == 0 ? "none" : string.Join(", ", r.Errors.OrderByDescending(e => e.Value).Select(e => $"{e.Key}: {e.Value}"));
         Console.WriteLine($"[load] errors: {errors}");
         var res = r.Resources;

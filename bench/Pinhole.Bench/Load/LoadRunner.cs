@@ -26,6 +26,8 @@ public sealed partial class LoadRunner(HttpClient client, Scenario scenario)
     private long _ok;
     private long _bytes;
     private bool _recording;
+    private long _recordingSince;
+    private long[] _worstPerSecond = new long[3600];
 
     public LatencyHistogram Latency => _latency;
 
@@ -48,8 +50,17 @@ public sealed partial class LoadRunner(HttpClient client, Scenario scenario)
         _errors = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         _ok = 0;
         _bytes = 0;
+        _worstPerSecond = new long[_worstPerSecond.Length];
+        _recordingSince = Stopwatch.GetTimestamp();
         _recording = true;
     }
+
+    /// <summary>
+    /// The worst latency (µs) of the requests due in each second of the run: a latency tail made of a few
+    /// stalls (every request in a few hundred milliseconds late) looks different here from one spread evenly.
+    /// </summary>
+    public IReadOnlyList<long> WorstPerSecond(TimeSpan duration) =>
+        _worstPerSecond.Take((int)Math.Min(_worstPerSecond.Length, Math.Ceiling(duration.TotalSeconds))).ToArray();
 
     /// <summary>Sends one request and returns its status code, or throws: a check that the scenario works at all.</summary>
     public async Task<HttpStatusCode> ProbeAsync(CancellationToken cancellationToken)
@@ -131,7 +142,16 @@ public sealed partial class LoadRunner(HttpClient client, Scenario scenario)
         var done = Stopwatch.GetTimestamp();
         if (!_recording)
             return;
-        _latency.Record(Microseconds(done - due));
+        var latency = Microseconds(done - due);
+        _latency.Record(latency);
+        var second = (due - _recordingSince) / Stopwatch.Frequency;
+        if (second >= 0 && second < _worstPerSecond.Length)
+        {
+            ref var worst = ref _worstPerSecond[second];
+            var seen = Interlocked.Read(ref worst);
+            while (latency > seen && Interlocked.CompareExchange(ref worst, latency, seen) != seen)
+                seen = Interlocked.Read(ref worst);
+        }
         _service.Record(Microseconds(done - sent));
         _lag.Record(Microseconds(sent - due));
         Interlocked.Add(ref _bytes, bytes);

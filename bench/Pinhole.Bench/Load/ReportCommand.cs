@@ -29,20 +29,21 @@ public static class ReportCommand
     {
         var inv = CultureInfo.InvariantCulture;
         var table = new StringBuilder();
-        table.AppendLine("| run | load | achieved req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors | server CPU | PostgreSQL CPU | load-gen CPU | other CPU | server RSS end / peak in run |");
-        table.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|");
+        table.AppendLine("| run | load | achieved req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | seconds with one > 50 ms | errors | server CPU | PostgreSQL CPU | load-gen CPU | other CPU | server RSS end / peak in run |");
+        table.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|");
         foreach (var r in runs)
         {
             var load = r.Mode == "max"
                 ? string.Create(inv, $"closed loop, {r.Workers} workers")
                 : string.Create(inv, $"open loop, {r.TargetRate:0.#}/s");
             var errors = r.Errors.Count == 0 ? "0" : string.Join(", ", r.Errors.OrderByDescending(e => e.Value).Select(e => string.Create(inv, $"{e.Value} × {e.Key}")));
+            var stalled = string.Create(inv, $"{r.WorstPerSecond.Count(ms => ms > 50)} of {r.WorstPerSecond.Count}");
             var res = r.Resources;
             var memory = res.ServerRssKb is null ? "" : string.Create(inv, $"{res.ServerRssKb / 1024} / {res.ServerPeakRssKb / 1024} MB");
             var serverCpu = res.ServerCpuPercent is null ? "" : string.Create(inv, $"{res.ServerCpuPercent:F0}%");
             var databaseCpu = res.DatabaseCpuPercent is null ? "–" : string.Create(inv, $"{res.DatabaseCpuPercent:F0}%");
             table.AppendLine(string.Create(inv,
-                $"| {r.Label} | {load} | {r.Throughput:N0} | {r.Latency.P50:F2} | {r.Latency.P90:F2} | {r.Latency.P99:F2} | {r.Latency.P999:F2} | {r.Latency.Max:F1} | {errors} | {serverCpu} | {databaseCpu} | {res.LoadGeneratorCpuPercent:F0}% | {res.OtherCpuPercent:F0}% | {memory} |"));
+                $"| {r.Label} | {load} | {r.Throughput:N0} | {r.Latency.P50:F2} | {r.Latency.P90:F2} | {r.Latency.P99:F2} | {r.Latency.P999:F2} | {r.Latency.Max:F1} | {stalled} | {errors} | {serverCpu} | {databaseCpu} | {res.LoadGeneratorCpuPercent:F0}% | {res.OtherCpuPercent:F0}% | {memory} |"));
         }
         return table.ToString();
     }

@@ -26,6 +26,8 @@ public sealed record RunResult
     /// <summary>How late the pacer sent requests (open loop; its own delay is inside <see cref="Latency"/>).</summary>
     public required Percentiles SendLag { get; init; }
     public double MeanResponseBytes { get; init; }
+    /// <summary>The worst latency (ms) among the requests due in each second of the run.</summary>
+    public required IReadOnlyList<double> WorstPerSecond { get; init; }
     public required ResourceUse Resources { get; init; }
     /// <summary>How many times the run was measured: the earlier ones were disturbed by other processes.</summary>
     public int Attempts { get; init; } = 1;
