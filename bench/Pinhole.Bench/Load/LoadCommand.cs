@@ -86,6 +86,7 @@ public static class LoadCommand
             : string.Create(CultureInfo.InvariantCulture, $"{rate:0.#} req/s, {connections} connections");
         TimeSpan elapsed;
         ResourceUse resources;
+        IReadOnlyList<long> ownHiccups;
         var attempt = 0;
         while (true)
         {
@@ -101,11 +102,13 @@ public static class LoadCommand
                 await Drive(runner, flatOut, rate, workers, warmup, cancellationToken);
 
             runner.StartRecording();
+            using var hiccups = new HiccupMeter();
             await using (var sampler = new ProcessSampler(serverPid, databasePid))
             {
                 elapsed = await Drive(runner, flatOut, rate, workers, duration, cancellationToken);
                 resources = sampler.Stop();
             }
+            ownHiccups = hiccups.WorstPerSecond(duration);
             if (resources.OtherCpuPercent <= busyLimit || attempt > retries)
                 break;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -130,6 +133,7 @@ public static class LoadCommand
             Service = Percentiles.Of(runner.Service),
             SendLag = Percentiles.Of(runner.Lag),
             WorstPerSecond = runner.WorstPerSecond(duration).Select(us => Math.Round(us / 1000.0, 1)).ToArray(),
+            LoadGeneratorHiccups = ownHiccups.Select(us => Math.Round(us / 1000.0, 1)).ToArray(),
             MeanResponseBytes = runner.Latency.Count == 0 ? 0 : Math.Round((double)runner.Bytes / runner.Latency.Count),
             Resources = resources,
             Attempts = attempt,
@@ -156,6 +160,7 @@ public static class LoadCommand
         Console.WriteLine(stalls.Count == 0
             ? "[load] no second had a request over 50 ms"
             : string.Create(inv, $"[load] seconds with a request over 50 ms: {stalls.Count} of {r.WorstPerSecond.Count} ({string.Join(", ", stalls.Take(12).Select(x => string.Create(inv, $"s{x.second}: {x.ms:0}")))}{(stalls.Count > 12 ? ", …" : "")})"));
+        Console.WriteLine(string.Create(inv, $"[load] the load generator's own worst stall (5 ms sleeps overslept): {r.LoadGeneratorHiccups.DefaultIfEmpty(0).Max():0.#} ms"));
         var errors = r.Errors.Count == 0 ? "none" : string.Join(", ", r.Errors.OrderByDescending(e => e.Value).Select(e => $"{e.Key}: {e.Value}"));
         Console.WriteLine($"[load] errors: {errors}");
         var res = r.Resources;

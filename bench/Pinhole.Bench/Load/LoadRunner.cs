@@ -76,19 +76,28 @@ public sealed partial class LoadRunner(HttpClient client, Scenario scenario)
         var total = (long)Math.Round(rate * duration.TotalSeconds);
         var interval = Stopwatch.Frequency / rate;
         var started = new List<Task>((int)Math.Min(total, 10_000_000));
+        var paced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var start = Stopwatch.GetTimestamp();
+        // A thread of its own, so the schedule never waits for a thread-pool thread (which the responses need).
         var pacer = new Thread(() =>
         {
-            for (long i = 0; i < total && !cancellationToken.IsCancellationRequested; i++)
+            try
             {
-                var due = start + (long)(i * interval);
-                SleepUntil(due);
-                started.Add(SendAsync(due));
+                for (long i = 0; i < total && !cancellationToken.IsCancellationRequested; i++)
+                {
+                    var due = start + (long)(i * interval);
+                    SleepUntil(due);
+                    started.Add(SendAsync(due));
+                }
+            }
+            finally
+            {
+                paced.SetResult();
             }
         })
         { IsBackground = true, Name = "pacer" };
         pacer.Start();
-        await Task.Run(pacer.Join, cancellationToken);
+        await paced.Task;
         await Task.WhenAll(started);
         return Stopwatch.GetElapsedTime(start);
     }

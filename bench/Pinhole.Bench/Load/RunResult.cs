@@ -28,6 +28,8 @@ public sealed record RunResult
     public double MeanResponseBytes { get; init; }
     /// <summary>The worst latency (ms) among the requests due in each second of the run.</summary>
     public required IReadOnlyList<double> WorstPerSecond { get; init; }
+    /// <summary>The load generator's own worst stall (ms) in each second (<see cref="HiccupMeter"/>).</summary>
+    public IReadOnlyList<double> LoadGeneratorHiccups { get; init; } = [];
     public required ResourceUse Resources { get; init; }
     /// <summary>How many times the run was measured: the earlier ones were disturbed by other processes.</summary>
     public int Attempts { get; init; } = 1;
