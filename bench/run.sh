@@ -54,7 +54,8 @@ dotnet build -c Release src/Pinhole.Server -nologo -v q -clp:ErrorsOnly
 dotnet build -c Release bench/Pinhole.Bench -nologo -v q -clp:ErrorsOnly
 bench=(dotnet "$root/bench/Pinhole.Bench/bin/Release/net10.0/Pinhole.Bench.dll")
 server_dll="$root/src/Pinhole.Server/bin/Release/net10.0/Pinhole.Server.dll"
-commit=$(git rev-parse --short HEAD)
+# The server's code is what src/ held at build time: name the last commit that changed it, and say if it was dirty.
+commit="$(git log -1 --format=%h -- src) (last change to src/; HEAD $(git rev-parse --short HEAD))"
 if ! git diff --quiet HEAD -- src; then commit="$commit + uncommitted changes in src/"; fi
 
 # --- PostgreSQL, when asked for: a throwaway cluster on a free port (the recipe in STACK.md) ----------------------
@@ -182,7 +183,7 @@ fi
 hwm=$(awk '/VmHWM/ {print int($2/1024)}' "/proc/$server_pid/status")
 rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$server_pid/status")
 {
-  echo "### $provider — commit $commit, $(date -u +%Y-%m-%d)"
+  echo "### $provider — server at commit $commit, $(date -u +%Y-%m-%d)"
   echo
   echo "Dataset: $accounts accounts, $follows follows, $posts posts (seed $seed); $duration s per run after $warmup s of warm-up"
   echo "at the same load;"
