@@ -21,14 +21,18 @@ public static class Timeline
 
     /// <param name="select">SELECT … AS cursor, … AS status_id FROM … WHERE …, without ORDER BY or LIMIT.</param>
     /// <param name="cursor">The column the page is cut on (usually the status id).</param>
+    public static Task<IReadOnlyList<Status>> ReadAsync(
+        HttpContext http, DbConnection connection, StatusViews views, long viewer, string select, string cursor, object parameters, CancellationToken cancellationToken) =>
+        ReadAsync(http, connection, views, viewer, page => $"{select} {page.Bounds(cursor)} ORDER BY {page.OrderBy(cursor)} LIMIT @page_limit", parameters, cancellationToken);
+
+    /// <param name="query">The whole query for a page, bounds, order and @page_limit included, for queries that cut the page inside.</param>
     public static async Task<IReadOnlyList<Status>> ReadAsync(
-        HttpContext http, DbConnection connection, StatusViews views, long viewer, string select, string cursor, object parameters, CancellationToken cancellationToken)
+        HttpContext http, DbConnection connection, StatusViews views, long viewer, Func<Page, string> query, object parameters, CancellationToken cancellationToken)
     {
         var page = Page.From(http.Request);
         var arguments = page.AddTo(new DynamicParameters(parameters));
         arguments.Add("viewer", viewer);
-        var entries = page.Newest(await connection.QueryAsync<Entry>(connection.Command(
-            $"{select} {page.Bounds(cursor)} ORDER BY {page.OrderBy(cursor)} LIMIT @page_limit", arguments, cancellationToken: cancellationToken)));
+        var entries = page.Newest(await connection.QueryAsync<Entry>(connection.Command(query(page), arguments, cancellationToken: cancellationToken)));
         PageLinks.Add(http, entries.FirstOrDefault()?.Cursor, entries.LastOrDefault()?.Cursor);
         return await views.RenderAsync(connection, viewer, entries.Select(e => e.StatusId).ToList(), cancellationToken);
     }
