@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Dapper;
+using Pinhole.Data;
 
 namespace Pinhole.Server.MastodonApi;
 
@@ -11,8 +12,20 @@ namespace Pinhole.Server.MastodonApi;
 /// </summary>
 public sealed record Page(long? MaxId, long? SinceId, long? MinId, int Limit)
 {
+    /// <summary>An extra lower id bound, set by <see cref="Recent"/>: a time window, since ids are time.</summary>
+    public long? WindowId { get; init; }
+
     public const int DefaultLimit = 20;
     public const int MaxLimit = 40;
+
+    /// <summary>
+    /// This page cut to the <paramref name="window"/> before its newest end (now, or <c>max_id</c>'s time); null when
+    /// the page is anchored from below (<c>min_id</c>, <c>since_id</c>), where a window would cut the wrong end.
+    /// </summary>
+    public Page? Recent(TimeSpan window, DateTimeOffset now) =>
+        MinId is null && SinceId is null
+            ? this with { WindowId = Snowflake.LowestIdAt((MaxId is { } max ? Snowflake.TimeOf(max) : now) - window) }
+            : null;
 
     /// <summary>Results are fetched oldest first only for <c>min_id</c>; they are always returned newest first.</summary>
     public bool Ascending => MinId is not null;
@@ -33,6 +46,8 @@ public sealed record Page(long? MaxId, long? SinceId, long? MinId, int Limit)
             sql.Append(CultureInfo.InvariantCulture, $" AND {column} > @page_since_id");
         if (MinId is not null)
             sql.Append(CultureInfo.InvariantCulture, $" AND {column} > @page_min_id");
+        if (WindowId is not null)
+            sql.Append(CultureInfo.InvariantCulture, $" AND {column} > @page_window_id");
         return sql.ToString();
     }
 
@@ -44,6 +59,7 @@ public sealed record Page(long? MaxId, long? SinceId, long? MinId, int Limit)
         parameters.Add("page_since_id", SinceId ?? 0);
         parameters.Add("page_min_id", MinId ?? 0);
         parameters.Add("page_limit", Limit);
+        parameters.Add("page_window_id", WindowId ?? 0);
         return parameters;
     }
 

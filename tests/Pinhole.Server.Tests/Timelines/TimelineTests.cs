@@ -28,6 +28,35 @@ public sealed class TimelineTests
     }
 
     [Fact]
+    public async Task HomeReachesBackPastItsRecentWindowWhenThereIsTooLittleInIt()
+    {
+        await using var app = await PinholeApp.StartAsync();
+        var reader = await app.RegisterAsync("reader");
+        var quiet = await app.RegisterAsync("quiet");
+        await reader.FollowAsync(quiet);
+        // Thirty posts from a week ago, written straight into the database with ids from that time.
+        var db = (Pinhole.Data.Db)app.Services.GetService(typeof(Pinhole.Data.Db))!;
+        var weekAgo = Pinhole.Data.Snowflake.LowestIdAt(DateTimeOffset.UtcNow.AddDays(-7));
+        var old = Enumerable.Range(0, 30).Select(i => weekAgo + ((long)i << 20)).ToList();
+        await using (var connection = await db.OpenAsync(Cancel))
+        {
+            foreach (var id in old)
+            {
+                await Dapper.SqlMapper.ExecuteAsync(connection, "INSERT INTO statuses (id, account_id, text, visibility, created_at) VALUES (@id, @account, 'a quiet week', 0, @at)",
+                    new { id, account = long.Parse(quiet.Id, System.Globalization.CultureInfo.InvariantCulture), at = Pinhole.Data.Snowflake.TimeOf(id).ToUnixTimeMilliseconds() });
+            }
+        }
+        var fresh = await quiet.PostStatusAsync("finally, something new");
+        var newestFirst = old.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Reverse().ToList();
+
+        var first = await reader.Client.GetArrayAsync("/api/v1/timelines/home");
+        var second = await reader.Client.GetArrayAsync($"/api/v1/timelines/home?max_id={first.Ids()[^1]}");
+
+        Assert.Equal([fresh.Id(), .. newestFirst[..19]], first.Ids());
+        Assert.Equal(newestFirst[19..], second.Ids());
+    }
+
+    [Fact]
     public async Task HomeShowsRepliesOnlyToPeopleYouFollow()
     {
         await using var app = await PinholeApp.StartAsync();

@@ -47,20 +47,27 @@ public sealed class StatusViews(AccountViews accounts, MediaViews media, PublicU
     {
         if (ids.Count == 0)
             return [];
-        var rows = (await connection.QueryAsync<StatusRow>(connection.Command(
-            $"SELECT {StatusRow.Columns} FROM statuses s WHERE s.id IN @ids", new { ids }, cancellationToken: cancellationToken)))
-            .ToDictionary(r => r.Id);
-        var reblogged = rows.Values.Where(r => r.ReblogOfId is { } o && !rows.ContainsKey(o)).Select(r => r.ReblogOfId!.Value).Distinct().ToArray();
-        if (reblogged.Length > 0)
-        {
-            foreach (var row in await connection.QueryAsync<StatusRow>(connection.Command(
-                $"SELECT {StatusRow.Columns} FROM statuses s WHERE s.id IN @reblogged", new { reblogged }, cancellationToken: cancellationToken)))
-                rows[row.Id] = row;
-        }
+        // Two round trips for the whole page: the posts with the posts they reblog, then everything hanging off them.
+        var rows = new Dictionary<long, StatusRow>();
+        foreach (var row in await connection.QueryAsync<StatusRow>(connection.Command(
+            $"""
+            SELECT {StatusRow.Columns} FROM statuses s WHERE s.id IN @ids
+            UNION ALL
+            SELECT {StatusRow.Columns} FROM statuses r JOIN statuses s ON s.id = r.reblog_of_id WHERE r.id IN @ids
+            """, new { ids }, cancellationToken: cancellationToken)))
+            rows[row.Id] = row; // a post and a reblog of it on the same page: one row
 
         var all = rows.Keys.ToArray();
+        var authorIds = rows.Values.Select(r => r.AccountId).Distinct().ToArray();
         var applicationIds = rows.Values.Where(r => r.AccountId == viewer && r.ApplicationId is not null).Select(r => r.ApplicationId!.Value).Distinct().ToArray();
-        using var results = await connection.QueryMultipleAsync(connection.Command(
+        ILookup<long, MediaRow> mediaByStatus;
+        ILookup<long, TagRow> tagsByStatus;
+        ILookup<long, MentionRow> mentionsByStatus;
+        HashSet<long> favourited, rebloggedByViewer;
+        Dictionary<long, AppRow> applications;
+        List<AccountRow> authorRows;
+        // Read to the end and closed before rendering the accounts, which may query again on this connection.
+        await using (var results = await connection.QueryMultipleAsync(connection.Command(
             $"""
             SELECT {MediaRow.Columns} FROM media_attachments m WHERE m.status_id IN @all ORDER BY m.status_id, m.position;
             SELECT st.status_id, t.name FROM status_tags st JOIN tags t ON t.id = st.tag_id WHERE st.status_id IN @all;
@@ -68,15 +75,19 @@ public sealed class StatusViews(AccountViews accounts, MediaViews media, PublicU
             SELECT status_id FROM favourites WHERE account_id = @viewer AND status_id IN @all;
             SELECT reblog_of_id FROM statuses WHERE account_id = @viewer AND reblog_of_id IN @all;
             SELECT id, name, website FROM apps WHERE id IN @applicationIds;
+            SELECT {AccountRow.Columns} FROM accounts a WHERE a.id IN @authorIds;
             """,
-            new { all, viewer, applicationIds }, cancellationToken: cancellationToken));
-        var mediaByStatus = (await results.ReadAsync<MediaRow>()).ToLookup(m => m.StatusId!.Value);
-        var tagsByStatus = (await results.ReadAsync<TagRow>()).ToLookup(t => t.StatusId);
-        var mentionsByStatus = (await results.ReadAsync<MentionRow>()).ToLookup(m => m.StatusId);
-        var favourited = (await results.ReadAsync<long>()).ToHashSet();
-        var rebloggedByViewer = (await results.ReadAsync<long>()).ToHashSet();
-        var applications = (await results.ReadAsync<AppRow>()).ToDictionary(a => a.Id);
-        var authors = await accounts.LoadAsync(connection, rows.Values.Select(r => r.AccountId), cancellationToken);
+            new { all, viewer, applicationIds, authorIds }, cancellationToken: cancellationToken)))
+        {
+            mediaByStatus = (await results.ReadAsync<MediaRow>()).ToLookup(m => m.StatusId!.Value);
+            tagsByStatus = (await results.ReadAsync<TagRow>()).ToLookup(t => t.StatusId);
+            mentionsByStatus = (await results.ReadAsync<MentionRow>()).ToLookup(m => m.StatusId);
+            favourited = (await results.ReadAsync<long>()).ToHashSet();
+            rebloggedByViewer = (await results.ReadAsync<long>()).ToHashSet();
+            applications = (await results.ReadAsync<AppRow>()).ToDictionary(a => a.Id);
+            authorRows = (await results.ReadAsync<AccountRow>()).ToList();
+        }
+        var authors = await accounts.RenderAsync(connection, authorRows, cancellationToken);
 
         Status? Render(long id)
         {

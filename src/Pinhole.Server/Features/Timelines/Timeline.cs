@@ -26,13 +26,28 @@ public static class Timeline
         ReadAsync(http, connection, views, viewer, page => $"{select} {page.Bounds(cursor)} ORDER BY {page.OrderBy(cursor)} LIMIT @page_limit", parameters, cancellationToken);
 
     /// <param name="query">The whole query for a page, bounds, order and @page_limit included, for queries that cut the page inside.</param>
+    /// <param name="recentFirst">
+    /// Try the page within this window before its newest end first, and only when that finds less than a page
+    /// look further back: for a timeline whose sources each wrote a great deal, the window reads a few recent rows
+    /// per source instead of a page per source. Null: no first try.
+    /// </param>
     public static async Task<IReadOnlyList<Status>> ReadAsync(
-        HttpContext http, DbConnection connection, StatusViews views, long viewer, Func<Page, string> query, object parameters, CancellationToken cancellationToken)
+        HttpContext http, DbConnection connection, StatusViews views, long viewer, Func<Page, string> query, object parameters,
+        CancellationToken cancellationToken, (TimeSpan Window, DateTimeOffset Now)? recentFirst = null)
     {
         var page = Page.From(http.Request);
-        var arguments = page.AddTo(new DynamicParameters(parameters));
-        arguments.Add("viewer", viewer);
-        var entries = page.Newest(await connection.QueryAsync<Entry>(connection.Command(query(page), arguments, cancellationToken: cancellationToken)));
+
+        async Task<List<Entry>> FetchAsync(Page cut)
+        {
+            var arguments = cut.AddTo(new DynamicParameters(parameters));
+            arguments.Add("viewer", viewer);
+            return cut.Newest(await connection.QueryAsync<Entry>(connection.Command(query(cut), arguments, cancellationToken: cancellationToken)));
+        }
+
+        var recent = recentFirst is { } first ? page.Recent(first.Window, first.Now) : null;
+        var entries = recent is null ? null : await FetchAsync(recent);
+        if (entries is null || entries.Count < page.Limit)
+            entries = await FetchAsync(page);
         PageLinks.Add(http, entries.FirstOrDefault()?.Cursor, entries.LastOrDefault()?.Cursor);
         return await views.RenderAsync(connection, viewer, entries.Select(e => e.StatusId).ToList(), cancellationToken);
     }

@@ -25,12 +25,15 @@ public static class TimelineEndpoints
     /// so following and unfollowing take effect at once and posting costs nothing per follower). Replies show only
     /// when the viewer follows whoever was replied to, as on Mastodon.
     /// </summary>
-    private static async Task<Ok<IReadOnlyList<Status>>> Home(HttpContext http, Caller caller, Db db, StatusViews views, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<Status>>> Home(HttpContext http, Caller caller, Db db, StatusViews views, TimeProvider time, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         return TypedResults.Ok(await Timeline.ReadAsync(http, connection, views, caller.Account,
-            page => HomeQuery(db.Dialect, page), new { }, cancellationToken));
+            page => HomeQuery(db.Dialect, page), new { }, cancellationToken, recentFirst: (HomeWindow, time.GetUtcNow())));
     }
+
+    /// <summary>A page of home is nearly always within the last two days of what the followed accounts posted.</summary>
+    private static readonly TimeSpan HomeWindow = TimeSpan.FromDays(2);
 
     private const string HomeAuthors = "SELECT target_account_id AS author FROM follows WHERE account_id = @viewer UNION ALL SELECT @viewer";
 
@@ -39,7 +42,7 @@ public static class TimelineEndpoints
         (s.visibility <= 2 OR s.account_id = @viewer
              OR EXISTS (SELECT 1 FROM mentions vm WHERE vm.status_id = s.id AND vm.account_id = @viewer))
         AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id OR s.in_reply_to_account_id = @viewer
-             OR s.in_reply_to_account_id IN (SELECT target_account_id FROM follows WHERE account_id = @viewer))
+             OR EXISTS (SELECT 1 FROM follows ff WHERE ff.account_id = @viewer AND ff.target_account_id = s.in_reply_to_account_id))
         AND (s.reblog_of_id IS NULL OR s.account_id = @viewer
              OR EXISTS (SELECT 1 FROM follows rf WHERE rf.account_id = @viewer AND rf.target_account_id = s.account_id AND rf.show_reblogs = TRUE))
         """;
