@@ -1,10 +1,17 @@
 using Pinhole.Server.Features.Accounts;
 using Pinhole.Server.Features.Admin;
+using Pinhole.Server.Features.Blocks;
+using Pinhole.Server.Features.Bookmarks;
 using Pinhole.Server.Features.Follows;
 using Pinhole.Server.Features.Instance;
+using Pinhole.Server.Features.Lists;
 using Pinhole.Server.Features.Media;
+using Pinhole.Server.Features.Notifications;
 using Pinhole.Server.Features.OAuth;
+using Pinhole.Server.Features.Pins;
+using Pinhole.Server.Features.Search;
 using Pinhole.Server.Features.Statuses;
+using Pinhole.Server.Features.Tags;
 using Pinhole.Server.Features.Timelines;
 using Pinhole.Server.Hosting;
 using Pinhole.Server.MastodonApi;
@@ -15,7 +22,7 @@ builder.AddPinholeCore();   // settings, clock, snowflake ids, the database, pub
 builder.AddMastodonApi();   // bearer tokens and scopes
 builder.AddRateLimits();
 builder.AddWebPages();      // Razor pages, cookie sessions, anti-forgery
-builder.Services.AddOAuth().AddAccounts().AddFollows().AddStatuses().AddMedia();
+builder.Services.AddOAuth().AddAccounts().AddFollows().AddBlocks().AddStatuses().AddMedia().AddNotifications().AddTags();
 builder.Services.AddHealthChecks();
 
 var app = builder.Build();
@@ -28,7 +35,8 @@ app.UseRateLimiter();
 app.UseAntiforgery();
 
 var api = app.MapMastodonApi();
-api.MapApps().MapAccounts().MapFollows().MapStatuses().MapTimelines().MapInstance().MapAdmin();
+api.MapApps().MapAccounts().MapFollows().MapBlocks().MapStatuses().MapTimelines().MapInstance().MapAdmin();
+api.MapNotifications().MapTags().MapBookmarks().MapPins().MapLists().MapSearch();
 app.MapMedia(api);
 app.MapOAuth().MapAuthorizePages().MapDiscovery();
 app.MapHealthChecks("/health");

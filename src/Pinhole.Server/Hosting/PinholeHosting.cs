@@ -24,6 +24,8 @@ public static partial class PinholeHosting
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = pinhole.Value.MaxRequestBodyBytes;
+            // Long enough for any query the API accepts to reach it and be refused with a reason, not a bare 414.
+            kestrel.Limits.MaxRequestLineSize = 32 * 1024;
         });
         builder.Services.ConfigureHttpJsonOptions(json =>
         {

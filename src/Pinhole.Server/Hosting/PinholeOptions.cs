@@ -48,6 +48,14 @@ public sealed class PinholeOptions
     public MediaSettings Media { get; set; } = new();
 
     public RateLimitSettings RateLimits { get; set; } = new();
+
+    public TrendSettings Trends { get; set; } = new();
+}
+
+public sealed class TrendSettings
+{
+    /// <summary>How often trending tags and posts are recomputed (each time: two indexed range queries).</summary>
+    public int RefreshSeconds { get; set; } = 300;
 }
 
 public sealed class DatabaseSettings
@@ -112,6 +120,8 @@ public sealed class PinholeOptionsValidator : IValidateOptions<PinholeOptions>
             errors.Add("Pinhole:Media limits must be positive.");
         if (options.Media.PreviewMaxEdge < 16 || options.Media.OriginalMaxEdge < options.Media.PreviewMaxEdge)
             errors.Add("Pinhole:Media:OriginalMaxEdge must be at least PreviewMaxEdge (≥ 16).");
+        if (options.Trends.RefreshSeconds < 1)
+            errors.Add("Pinhole:Trends:RefreshSeconds must be positive.");
         if (options.RateLimits.WindowSeconds < 1 || options.RateLimits.PerAccount < 1 || options.RateLimits.PerIp < 1)
             errors.Add("Pinhole:RateLimits values must be positive.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -30,6 +30,18 @@ namespace Pinhole.Server.MastodonApi;
 [JsonSerializable(typeof(AuthorizationServerMetadata))]
 [JsonSerializable(typeof(EmptyObject))]
 [JsonSerializable(typeof(AdminAccount))]
+[JsonSerializable(typeof(Notification))]
+[JsonSerializable(typeof(IReadOnlyList<Notification>))]
+[JsonSerializable(typeof(UnreadCount))]
+[JsonSerializable(typeof(SearchResults))]
+[JsonSerializable(typeof(IReadOnlyList<StatusEdit>))]
+[JsonSerializable(typeof(StatusSource))]
+[JsonSerializable(typeof(IReadOnlyList<MediaVersion>))]
+[JsonSerializable(typeof(List))]
+[JsonSerializable(typeof(IReadOnlyList<List>))]
+[JsonSerializable(typeof(Tag))]
+[JsonSerializable(typeof(IReadOnlyList<Tag>))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, Marker>))]
 [JsonSerializable(typeof(IReadOnlyList<AdminAccount>))]
 public sealed partial class MastodonJson : JsonSerializerContext;
 

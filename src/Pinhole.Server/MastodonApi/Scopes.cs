@@ -15,10 +15,21 @@ public static class Scopes
     public const string Follow = "follow";
 
     public const string ReadAccounts = "read:accounts";
+    public const string ReadBlocks = "read:blocks";
+    public const string ReadBookmarks = "read:bookmarks";
+    public const string ReadLists = "read:lists";
+    public const string ReadMutes = "read:mutes";
+    public const string ReadNotifications = "read:notifications";
+    public const string ReadSearch = "read:search";
     public const string ReadFavourites = "read:favourites";
     public const string ReadFollows = "read:follows";
     public const string ReadStatuses = "read:statuses";
     public const string WriteAccounts = "write:accounts";
+    public const string WriteBlocks = "write:blocks";
+    public const string WriteBookmarks = "write:bookmarks";
+    public const string WriteLists = "write:lists";
+    public const string WriteMutes = "write:mutes";
+    public const string WriteNotifications = "write:notifications";
     public const string WriteFavourites = "write:favourites";
     public const string WriteFollows = "write:follows";
     public const string WriteMedia = "write:media";

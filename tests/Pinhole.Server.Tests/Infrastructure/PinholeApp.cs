@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Pinhole.Server.Tests.Infrastructure;
 
@@ -18,7 +20,7 @@ public sealed class PinholeApp : IAsyncDisposable
         Storage = storage;
         Settings = settings;
         _ownsStorage = ownsStorage;
-        _factory = new Factory(storage, settings);
+        _factory = new Factory(storage, settings, Clock);
         _factory.UseKestrel(0);
         _factory.StartServer();
         BaseAddress = _factory.ClientOptions.BaseAddress;
@@ -31,6 +33,9 @@ public sealed class PinholeApp : IAsyncDisposable
     public IReadOnlyDictionary<string, string?> Settings { get; }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The server's clock: real time, which a test can move forward.</summary>
+    public TestClock Clock { get; } = new();
 
     public IServiceProvider Services => _factory.Services;
 
@@ -79,7 +84,7 @@ public sealed class PinholeApp : IAsyncDisposable
         }
     }
 
-    private sealed class Factory(DataLocation storage, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(DataLocation storage, IReadOnlyDictionary<string, string?> settings, TestClock clock) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -96,6 +101,7 @@ public sealed class PinholeApp : IAsyncDisposable
             }
             foreach (var (key, value) in settings)
                 builder.UseSetting(key, value);
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(clock));
         }
     }
 }

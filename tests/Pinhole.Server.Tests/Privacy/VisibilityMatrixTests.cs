@@ -4,9 +4,11 @@ using Pinhole.Server.Tests.Infrastructure;
 namespace Pinhole.Server.Tests.Privacy;
 
 /// <summary>
-/// Who sees a post, walked over every read path this server has: for each visibility, each kind of viewer
-/// (nobody signed in, a follower, a stranger, someone mentioned, the author) and each endpoint, the post is
-/// either there or answered exactly like a post that does not exist.
+/// Who sees a post, walked over every read path this server has. For each visibility, with the author's account
+/// open or locked, and for each kind of viewer — nobody signed in, a follower, a stranger, someone mentioned, someone
+/// the author blocked, someone who blocked the author, a follower who muted the author, and the author — each
+/// endpoint either shows the post or answers exactly as for a post that does not exist. A new read endpoint is not
+/// done until it has a row here.
 /// </summary>
 public sealed class VisibilityMatrixTests
 {
@@ -18,69 +20,137 @@ public sealed class VisibilityMatrixTests
         Follower,
         Stranger,
         Mentioned,
+        BlockedByAuthor,
+        BlockingAuthor,
+        MutingFollower,
         Author,
     }
 
-    // Who may see a post at all, per visibility.
-    private static bool CanSee(string visibility, Viewer viewer) => visibility switch
+    /// <summary>May the viewer open the post at all (by its link, in a thread, in a profile)?</summary>
+    private static bool CanSee(string visibility, Viewer viewer) => viewer switch
     {
-        "public" or "unlisted" => true,
-        "private" => viewer is Viewer.Author or Viewer.Follower or Viewer.Mentioned,
-        _ => viewer is Viewer.Author or Viewer.Mentioned,
+        Viewer.Author => true,
+        Viewer.BlockedByAuthor => false,
+        _ => visibility switch
+        {
+            "public" or "unlisted" => true,
+            "private" => viewer is Viewer.Follower or Viewer.Mentioned or Viewer.MutingFollower,
+            _ => viewer is Viewer.Mentioned,
+        },
     };
 
-    // The home timeline holds the viewer's own posts and those of accounts they follow that they may see.
-    private static bool InHome(string visibility, Viewer viewer) =>
-        viewer == Viewer.Author || (viewer == Viewer.Follower && CanSee(visibility, viewer));
+    /// <summary>Did the viewer choose not to see the author in their feeds?</summary>
+    private static bool Hides(Viewer viewer) => viewer is Viewer.BlockingAuthor or Viewer.MutingFollower;
+
+    /// <summary>Feeds show what the viewer may see and did not hide.</summary>
+    private static bool InFeeds(string visibility, Viewer viewer) => CanSee(visibility, viewer) && !Hides(viewer);
+
+    public static TheoryData<string, bool> Cases => new()
+    {
+        { "public", false }, { "unlisted", false }, { "private", false }, { "direct", false },
+        { "public", true }, { "unlisted", true }, { "private", true }, { "direct", true },
+    };
 
     [Theory]
-    [InlineData("public")]
-    [InlineData("unlisted")]
-    [InlineData("private")]
-    [InlineData("direct")]
-    public async Task EachViewerSeesExactlyWhatTheVisibilityAllowsOnEveryEndpoint(string visibility)
+    [MemberData(nameof(Cases))]
+    public async Task EachViewerSeesExactlyWhatTheyMayOnEveryEndpoint(string visibility, bool lockedAuthor)
     {
         await using var app = await PinholeApp.StartAsync();
         var author = await app.RegisterAsync("author");
-        var follower = await app.RegisterAsync("follower");
-        var stranger = await app.RegisterAsync("stranger");
-        var mentioned = await app.RegisterAsync("mentioned");
-        await follower.FollowAsync(author);
-        var root = await author.PostStatusAsync("A public thread start");
-        var post = await author.PostStatusAsync("@mentioned the post under test #matrix", visibility, root.Id());
-        await author.Client.PostFormAsync($"/api/v1/statuses/{post.Id()}/favourite");
-        var clients = new Dictionary<Viewer, HttpClient>
+        var users = new Dictionary<Viewer, TestUser>
         {
-            [Viewer.Anonymous] = app.CreateClient(),
-            [Viewer.Follower] = follower.Client,
-            [Viewer.Stranger] = stranger.Client,
-            [Viewer.Mentioned] = mentioned.Client,
-            [Viewer.Author] = author.Client,
+            [Viewer.Author] = author,
+            [Viewer.Follower] = await app.RegisterAsync("follower"),
+            [Viewer.Stranger] = await app.RegisterAsync("stranger"),
+            [Viewer.Mentioned] = await app.RegisterAsync("mentioned"),
+            [Viewer.BlockedByAuthor] = await app.RegisterAsync("blocked"),
+            [Viewer.BlockingAuthor] = await app.RegisterAsync("blocker"),
+            [Viewer.MutingFollower] = await app.RegisterAsync("muter"),
         };
+        if (lockedAuthor)
+        {
+            using var lockIt = new HttpRequestMessage(HttpMethod.Patch, "/api/v1/accounts/update_credentials") { Content = Api.Form(("locked", "true")) };
+            await Api.ReadSuccessAsync(await author.Client.SendAsync(lockIt, Cancel));
+        }
+        foreach (var follower in new[] { users[Viewer.Follower], users[Viewer.MutingFollower] })
+        {
+            await follower.FollowAsync(author);
+            if (lockedAuthor)
+                await author.Client.PostFormAsync($"/api/v1/follow_requests/{follower.Id}/authorize");
+        }
+        // A stranger's request to a locked account, never answered, grants nothing.
+        await users[Viewer.Stranger].FollowAsync(author);
+        if (!lockedAuthor)
+            await users[Viewer.Stranger].Client.PostFormAsync($"/api/v1/accounts/{author.Id}/unfollow");
+        await users[Viewer.MutingFollower].Client.PostFormAsync($"/api/v1/accounts/{author.Id}/mute");
+        await users[Viewer.BlockingAuthor].Client.PostFormAsync($"/api/v1/accounts/{author.Id}/block");
+        await author.Client.PostFormAsync($"/api/v1/accounts/{users[Viewer.BlockedByAuthor].Id}/block");
 
+        var root = await author.PostStatusAsync("A public thread start");
+        var post = await author.PostStatusAsync("@mentioned the post under test about matrixword #matrix", visibility, root.Id());
+        await author.Client.PostFormAsync($"/api/v1/statuses/{post.Id()}/favourite");
+        await author.Client.PostFormAsync($"/api/v1/statuses/{post.Id()}/bookmark");
+        if (visibility != "direct")
+            await author.Client.PostFormAsync($"/api/v1/statuses/{post.Id()}/pin");
+        using (var edit = await author.Client.PutAsync($"/api/v1/statuses/{post.Id()}", Api.Form(("status", "@mentioned the post under test, edited, about matrixword #matrix")), Cancel))
+            await Api.ReadSuccessAsync(edit);
+
+        var clients = users.ToDictionary(u => u.Key, u => u.Value.Client);
+        clients[Viewer.Anonymous] = app.CreateClient();
         foreach (var (viewer, client) in clients)
         {
+            var because = $"{visibility} post, {(lockedAuthor ? "locked" : "open")} author, {viewer}";
             var visible = CanSee(visibility, viewer);
-            var because = $"{visibility} post, {viewer}";
+            var shown = InFeeds(visibility, viewer);
             var status = visible ? HttpStatusCode.OK : HttpStatusCode.NotFound;
-            foreach (var path in new[] { "", "/context", "/favourited_by", "/reblogged_by" })
+
+            foreach (var path in new[] { "", "/context", "/favourited_by", "/reblogged_by", "/history" })
             {
                 using var response = await client.GetAsync($"/api/v1/statuses/{post.Id()}{path}", Cancel);
                 Assert.True(response.StatusCode == status, $"{because}: GET {path} gave {response.StatusCode}");
             }
-            Assert.True(visible == (await client.GetJsonAsync($"/api/v1/statuses/{root.Id()}/context"))["descendants"]!.AsArray().Ids().Contains(post.Id()), because + ": thread");
-            Assert.True(visible == (await client.GetArrayAsync($"/api/v1/accounts/{author.Id}/statuses")).Ids().Contains(post.Id()), because + ": profile");
-            Assert.True((visibility == "public") == (await client.GetArrayAsync("/api/v1/timelines/public")).Ids().Contains(post.Id()), because + ": public timeline");
-            Assert.True((visibility == "public") == (await client.GetArrayAsync("/api/v1/timelines/tag/matrix")).Ids().Contains(post.Id()), because + ": tag timeline");
+            if (viewer == Viewer.BlockedByAuthor)
+                await client.GetAsync($"/api/v1/statuses/{root.Id()}/context", Cancel).ExpectErrorAsync(HttpStatusCode.NotFound);
+            else
+                await AssertListedAsync(client, $"/api/v1/statuses/{root.Id()}/context", "descendants", post, shown, because + ": thread");
+            await AssertListedAsync(client, $"/api/v1/accounts/{author.Id}/statuses", null, post, visible, because + ": profile");
+            await AssertListedAsync(client, $"/api/v1/accounts/{author.Id}/statuses?pinned=true", null, post, visible && visibility != "direct", because + ": pinned");
+            await AssertListedAsync(client, "/api/v1/timelines/public", null, post, visibility == "public" && shown, because + ": public timeline");
+            await AssertListedAsync(client, "/api/v1/timelines/tag/matrix", null, post, visibility == "public" && shown, because + ": tag timeline");
+            await AssertListedAsync(client, "/api/v1/trends/statuses", null, post, visibility == "public" && shown, because + ": trends");
             if (viewer == Viewer.Anonymous)
+            {
+                await AssertListedAsync(client, "/api/v2/search?q=matrixword&type=statuses", "statuses", post, false, because + ": search");
                 continue;
+            }
 
-            Assert.True(InHome(visibility, viewer) == (await client.GetArrayAsync("/api/v1/timelines/home")).Ids().Contains(post.Id()), because + ": home");
+            await AssertListedAsync(client, "/api/v2/search?q=matrixword&type=statuses", "statuses", post, shown, because + ": search");
+            var inHome = viewer == Viewer.Author || (viewer == Viewer.Follower && visible);
+            await AssertListedAsync(client, "/api/v1/timelines/home", null, post, inHome, because + ": home");
+            var notified = viewer == Viewer.Mentioned;
+            Assert.True(notified == (await client.GetArrayAsync("/api/v1/notifications?types[]=mention")).Select(n => n!["status"]!.Id()).Contains(post.Id()), because + ": notifications");
+            if (viewer is Viewer.Follower or Viewer.MutingFollower)
+            {
+                var list = (await client.PostFormAsync("/api/v1/lists", ("title", "watch"))).Id();
+                await client.PostFormAsync($"/api/v1/lists/{list}/accounts", ("account_ids[]", author.Id));
+                await AssertListedAsync(client, $"/api/v1/timelines/list/{list}", null, post, shown, because + ": list");
+            }
+
             using var favourite = await client.PostAsync($"/api/v1/statuses/{post.Id()}/favourite", null, Cancel);
             Assert.True(favourite.StatusCode == status, $"{because}: favourite gave {favourite.StatusCode}");
-            Assert.True(visible == (await client.GetArrayAsync("/api/v1/favourites")).Ids().Contains(post.Id()), because + ": favourites");
+            await AssertListedAsync(client, "/api/v1/favourites", null, post, visible, because + ": favourites");
+            using var bookmark = await client.PostAsync($"/api/v1/statuses/{post.Id()}/bookmark", null, Cancel);
+            Assert.True(bookmark.StatusCode == status, $"{because}: bookmark gave {bookmark.StatusCode}");
+            await AssertListedAsync(client, "/api/v1/bookmarks", null, post, visible, because + ": bookmarks");
             using var reply = await client.PostAsync("/api/v1/statuses", Api.Form(("status", "a reply"), ("in_reply_to_id", post.Id())), Cancel);
             Assert.True(reply.StatusCode == status, $"{because}: reply gave {reply.StatusCode}");
         }
+    }
+
+    private static async Task AssertListedAsync(HttpClient client, string path, string? field, System.Text.Json.Nodes.JsonNode post, bool expected, string because)
+    {
+        var body = await client.GetJsonAsync(path);
+        var items = (field is null ? body : body[field]!).AsArray();
+        Assert.True(expected == items.Ids().Contains(post.Id()), $"{because} ({path}): expected {(expected ? "listed" : "absent")}");
     }
 }

@@ -88,6 +88,7 @@ public sealed class CredentialAccounts(Db db, AccountViews views, IOptions<Pinho
         public Visibility DefaultVisibility { get; init; }
         public bool DefaultSensitive { get; init; }
         public string? DefaultLanguage { get; init; }
+        public long FollowRequestsCount { get; init; }
     }
 
     public async Task<Account> LoadAsync(long accountId, CancellationToken cancellationToken)
@@ -96,14 +97,15 @@ public sealed class CredentialAccounts(Db db, AccountViews views, IOptions<Pinho
         var account = await views.LoadAsync(connection, accountId, cancellationToken) ?? throw ApiException.NotFound();
         var defaults = await connection.QuerySingleAsync<Defaults>(connection.Command(
             """
-            SELECT a.username, a.note, a.fields, a.discoverable, u.default_visibility, u.default_sensitive, u.default_language
+            SELECT a.username, a.note, a.fields, a.discoverable, u.default_visibility, u.default_sensitive, u.default_language,
+                   (SELECT COUNT(*) FROM follow_requests r WHERE r.target_account_id = a.id) AS follow_requests_count
             FROM accounts a JOIN users u ON u.account_id = a.id WHERE a.id = @accountId
             """, new { accountId }, cancellationToken: cancellationToken));
         var admin = options.Value.Admins.Contains(defaults.Username, StringComparer.OrdinalIgnoreCase);
         return account with
         {
             Source = new AccountSource(defaults.DefaultVisibility.Name(), defaults.DefaultSensitive, defaults.DefaultLanguage ?? "",
-                defaults.Note, AccountViews.ParseFields(defaults.Fields), FollowRequestsCount: 0, HideCollections: false,
+                defaults.Note, AccountViews.ParseFields(defaults.Fields), defaults.FollowRequestsCount, HideCollections: false,
                 defaults.Discoverable, defaults.Discoverable),
             Role = admin ? new Role("3", "Admin", "", "1048575", true) : new Role("-99", "", "", "65536", false),
         };

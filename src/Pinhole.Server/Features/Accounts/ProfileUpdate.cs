@@ -9,7 +9,7 @@ using Pinhole.Server.MastodonApi.Entities;
 namespace Pinhole.Server.Features.Accounts;
 
 /// <summary>Mastodon's update_credentials: profile text, pictures, privacy and posting defaults, each only when sent.</summary>
-public sealed class ProfileUpdate(Db db, TimeProvider time, MediaUploads uploads)
+public sealed class ProfileUpdate(Db db, TimeProvider time, MediaUploads uploads, Follows.Follows follows)
 {
     public const int MaxDisplayName = 30;
     public const int MaxNote = 500;
@@ -64,7 +64,7 @@ public sealed class ProfileUpdate(Db db, TimeProvider time, MediaUploads uploads
                 """, new { accountId }, transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(connection.Command(
                 """
-                UPDATE accounts SET display_name = @displayName, note = @note, fields = @fields, locked = @locked, bot = @bot,
+                UPDATE accounts SET display_name = @displayName, display_name_key = @displayNameKey, note = @note, fields = @fields, locked = @locked, bot = @bot,
                     discoverable = @discoverable, avatar_key = @avatar, header_key = @header, updated_at = @now
                 WHERE id = @accountId;
                 UPDATE users SET default_visibility = @visibility, default_sensitive = @sensitive, default_language = @language
@@ -74,6 +74,7 @@ public sealed class ProfileUpdate(Db db, TimeProvider time, MediaUploads uploads
                 {
                     accountId,
                     displayName = displayName ?? current.DisplayName,
+                    displayNameKey = (displayName ?? current.DisplayName).ToLowerInvariant(),
                     note = note ?? current.Note,
                     fields = fields is null ? current.Fields : JsonSerializer.Serialize(fields, MastodonJson.Default.IReadOnlyListAccountField),
                     locked = form.Bool("locked") ?? current.Locked,
@@ -87,6 +88,8 @@ public sealed class ProfileUpdate(Db db, TimeProvider time, MediaUploads uploads
                     language = language is null ? current.DefaultLanguage : language.Length == 0 ? null : language,
                 },
                 transaction, cancellationToken: cancellationToken));
+            if (current.Locked && form.Bool("locked") == false)
+                await follows.AcceptAllAsync(connection, transaction, accountId, cancellationToken);
             return new[] { avatar is null ? null : current.AvatarKey, header is null ? null : current.HeaderKey };
         }, cancellationToken);
 

@@ -83,7 +83,7 @@ public static class InstanceEndpoints
         urls.Base.StartsWith("https://", StringComparison.Ordinal) ? "wss://" + urls.Base[8..] : "ws://" + urls.Base[7..];
 
     private static AccountLimits AccountLimits() =>
-        new(MaxFeaturedTags: 0, MaxPinnedStatuses: 0, Accounts.ProfileUpdate.MaxFields, Accounts.ProfileUpdate.MaxFieldLength,
+        new(MaxFeaturedTags: 0, MaxPinnedStatuses: Pins.PinEndpoints.MaxPinned, Accounts.ProfileUpdate.MaxFields, Accounts.ProfileUpdate.MaxFieldLength,
             Accounts.ProfileUpdate.MaxFieldLength, Accounts.ProfileUpdate.MaxDisplayName, Accounts.ProfileUpdate.MaxNote);
 
     private static StatusLimits StatusLimits(PinholeOptions settings) =>

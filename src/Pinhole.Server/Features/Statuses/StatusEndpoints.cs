@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pinhole.Data;
 using Pinhole.Server.Features.Accounts;
+using Pinhole.Server.Features.Media;
 using Pinhole.Server.MastodonApi;
 using Pinhole.Server.MastodonApi.Entities;
 
@@ -14,6 +15,7 @@ public static class StatusEndpoints
     public static IServiceCollection AddStatuses(this IServiceCollection services) => services
         .AddSingleton<StatusPosting>()
         .AddSingleton<StatusInteractions>()
+        .AddSingleton<StatusEditing>()
         .AddSingleton<StatusViews>();
 
     public static RouteGroupBuilder MapStatuses(this RouteGroupBuilder api)
@@ -22,6 +24,9 @@ public static class StatusEndpoints
         statuses.MapPost("/", Create).RequireScope(Scopes.WriteStatuses);
         statuses.MapGet("/{id:long}", Get).AllowAnonymous(Scopes.ReadStatuses);
         statuses.MapDelete("/{id:long}", Delete).RequireScope(Scopes.WriteStatuses);
+        statuses.MapPut("/{id:long}", Edit).RequireScope(Scopes.WriteStatuses);
+        statuses.MapGet("/{id:long}/history", History).AllowAnonymous(Scopes.ReadStatuses);
+        statuses.MapGet("/{id:long}/source", Source).RequireScope(Scopes.ReadStatuses);
         statuses.MapGet("/{id:long}/context", Context).AllowAnonymous(Scopes.ReadStatuses);
         statuses.MapPost("/{id:long}/favourite", Favourite).RequireScope(Scopes.WriteFavourites);
         statuses.MapPost("/{id:long}/unfavourite", Unfavourite).RequireScope(Scopes.WriteFavourites);
@@ -69,7 +74,49 @@ public static class StatusEndpoints
         return TypedResults.Ok(before! with { Text = deleted.Text });
     }
 
-    private static async Task<Ok<StatusContext>> Context(long id, Caller caller, Db db, StatusViews views, CancellationToken cancellationToken)
+    private static async Task<Ok<Status>> Edit(long id, HttpContext http, Caller caller, StatusEditing editing, Db db, StatusViews views, CancellationToken cancellationToken)
+    {
+        var form = await RequestParams.ReadAsync(http.Request, cancellationToken);
+        if (form.Has("poll[options]"))
+            throw ApiException.Unprocessable("Validation failed: polls are not supported on this server");
+        var mediaChanges = form.ChildKeys("media_attributes")
+            .Select(i => new MediaChange(
+                ParseId(form.Text($"media_attributes[{i}][id]") ?? ""),
+                form.Text($"media_attributes[{i}][description]"),
+                form.Has($"media_attributes[{i}][focus]") ? MediaUploads.ParseFocus(form.Text($"media_attributes[{i}][focus]")) : null))
+            .ToList();
+        var change = new StatusChange(
+            form.Has("status") ? form.Text("status") ?? "" : null,
+            form.Has("spoiler_text") ? form.Text("spoiler_text") ?? "" : null,
+            form.Bool("sensitive"),
+            string.IsNullOrEmpty(form.Text("language")) ? null : form.Text("language"),
+            form.Has("media_ids") ? form.List("media_ids").Select(ParseId).ToList() : null,
+            mediaChanges);
+        await editing.EditAsync(caller.Account, id, change, cancellationToken);
+        return TypedResults.Ok(await RenderVisibleAsync(db, views, caller, id, cancellationToken));
+    }
+
+    private static async Task<Ok<IReadOnlyList<StatusEdit>>> History(long id, Caller caller, Db db, StatusEditing editing, StatusViews views, MediaViews media, CancellationToken cancellationToken)
+    {
+        var viewer = caller.AccountId ?? 0;
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await EnsureVisibleAsync(connection, viewer, id, cancellationToken);
+        return TypedResults.Ok(await editing.HistoryAsync(connection, views, media, viewer, id, cancellationToken));
+    }
+
+    /// <summary>The text as written, for its author to edit; others may not have it even when they can read the post.</summary>
+    private static async Task<Ok<StatusSource>> Source(long id, Caller caller, Db db, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await EnsureVisibleAsync(connection, caller.Account, id, cancellationToken);
+        var row = await connection.QuerySingleAsync<StatusRow>(connection.Command(
+            $"SELECT {StatusRow.Columns} FROM statuses s WHERE s.id = @id", new { id }, cancellationToken: cancellationToken));
+        if (row.AccountId != caller.Account)
+            throw ApiException.Forbidden();
+        return TypedResults.Ok(new StatusSource(row.Id.ToString(CultureInfo.InvariantCulture), row.Text, row.SpoilerText));
+    }
+
+    private static async Task<Ok<StatusContext>> Context(long id, Caller caller, Db db, StatusViews views, TimeProvider time, CancellationToken cancellationToken)
     {
         var viewer = caller.AccountId ?? 0;
         await using var connection = await db.OpenAsync(cancellationToken);
@@ -90,8 +137,8 @@ public static class StatusEndpoints
                 UNION ALL
                 SELECT r.id, t.depth + 1 FROM statuses r JOIN thread t ON r.in_reply_to_id = t.id WHERE t.depth < 100
             )
-            SELECT s.id FROM thread t JOIN statuses s ON s.id = t.id WHERE {VisibleTo.Viewer("s")} ORDER BY s.id LIMIT 4000
-            """, new { id, viewer }, cancellationToken: cancellationToken));
+            SELECT s.id FROM thread t JOIN statuses s ON s.id = t.id WHERE {VisibleTo.Viewer("s")} AND {FeedFilter.Shown("s")} ORDER BY s.id LIMIT 4000
+            """, new { id, viewer, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
         return TypedResults.Ok(new StatusContext(
             await views.RenderAsync(connection, viewer, ancestors.ToList(), cancellationToken),
             await views.RenderAsync(connection, viewer, descendants.ToList(), cancellationToken)));
@@ -139,15 +186,15 @@ public static class StatusEndpoints
         return TypedResults.Ok(await AccountPage.ReadAsync(http, connection, accounts, select, cursor, new { id }, cancellationToken));
     }
 
-    internal static async Task EnsureVisibleAsync(DbConnection connection, long viewer, long id, CancellationToken cancellationToken)
+    internal static async Task EnsureVisibleAsync(DbConnection connection, long viewer, long id, CancellationToken cancellationToken, DbTransaction? transaction = null)
     {
         var visible = await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
-            $"SELECT s.id FROM statuses s WHERE s.id = @id AND {VisibleTo.Viewer("s")}", new { id, viewer }, cancellationToken: cancellationToken));
+            $"SELECT s.id FROM statuses s WHERE s.id = @id AND {VisibleTo.Viewer("s")}", new { id, viewer }, transaction, cancellationToken));
         if (visible is null)
             throw ApiException.NotFound();
     }
 
-    private static async Task<Status> RenderVisibleAsync(Db db, StatusViews views, Caller caller, long id, CancellationToken cancellationToken)
+    internal static async Task<Status> RenderVisibleAsync(Db db, StatusViews views, Caller caller, long id, CancellationToken cancellationToken)
     {
         var viewer = caller.AccountId ?? 0;
         await using var connection = await db.OpenAsync(cancellationToken);

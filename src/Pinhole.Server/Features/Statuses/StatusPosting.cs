@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Pinhole.Data;
+using Pinhole.Server.Features.Notifications;
 using Pinhole.Server.Hosting;
 using Pinhole.Server.MastodonApi;
 
@@ -23,7 +24,7 @@ public sealed record NewStatus(
 /// parent's counters, the idempotency key) changes in one transaction, so a crash or a concurrent request never
 /// leaves a counter off by one or a post half-made.
 /// </summary>
-public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOptions<PinholeOptions> options)
+public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOptions<PinholeOptions> options, Notifier notifier)
 {
     private const string IdempotencyScope = "status";
 
@@ -81,7 +82,16 @@ public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOpti
                 },
                 transaction, cancellationToken: cancellationToken));
             await LinkMediaAsync(connection, transaction, id, request.MediaIds, cancellationToken);
-            await LinkMentionsAsync(connection, transaction, id, parsed.Mentions, cancellationToken);
+            var visibility = request.Visibility ?? defaults.DefaultVisibility;
+            foreach (var mentioned in await LinkMentionsAsync(connection, transaction, id, parsed.Mentions, cancellationToken))
+                await notifier.NotifyAsync(connection, transaction, mentioned, author, NotificationTypes.Mention, id, cancellationToken);
+            // Followers who asked to hear of every post: not for direct posts, nor for replies to someone else.
+            if (visibility != Visibility.Direct && (parent is null || parent.AccountId == author))
+            {
+                foreach (var follower in await connection.QueryAsync<long>(connection.Command(
+                    "SELECT account_id FROM follows WHERE target_account_id = @author AND notify = TRUE", new { author }, transaction, cancellationToken)))
+                    await notifier.NotifyAsync(connection, transaction, follower, author, NotificationTypes.Status, id, cancellationToken);
+            }
             await LinkTagsAsync(connection, transaction, id, parsed.Tags, now, cancellationToken);
             if (request.IdempotencyKey is { } newKey)
             {
@@ -124,19 +134,25 @@ public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOpti
 
     private void Validate(NewStatus request, string text, string spoiler)
     {
+        ValidateContent(text, spoiler, request.MediaIds, request.Language);
+        if (request.IdempotencyKey?.Length > 256)
+            throw ApiException.Unprocessable("Idempotency-Key is too long (maximum is 256 characters)");
+    }
+
+    /// <summary>What every version of a post must satisfy, when it is written and each time it is edited.</summary>
+    internal void ValidateContent(string text, string spoiler, IReadOnlyList<long> mediaIds, string? language)
+    {
         var limits = options.Value.Statuses;
-        if (string.IsNullOrWhiteSpace(text) && request.MediaIds.Count == 0)
+        if (string.IsNullOrWhiteSpace(text) && mediaIds.Count == 0)
             throw ApiException.Unprocessable("Validation failed: Text can't be blank");
         if (StatusText.Length(text) + StatusText.Length(spoiler) > limits.MaxCharacters)
             throw ApiException.Unprocessable($"Validation failed: Text character limit of {limits.MaxCharacters} exceeded");
-        if (request.MediaIds.Count > limits.MaxMediaAttachments)
+        if (mediaIds.Count > limits.MaxMediaAttachments)
             throw ApiException.Unprocessable($"Validation failed: You can attach at most {limits.MaxMediaAttachments} media to a post");
-        if (request.MediaIds.Distinct().Count() != request.MediaIds.Count)
+        if (mediaIds.Distinct().Count() != mediaIds.Count)
             throw ApiException.Unprocessable("Validation failed: the same media is attached twice");
-        if (request.Language is { } language && !LanguageCodes.IsValid(language))
+        if (language is not null && !LanguageCodes.IsValid(language))
             throw ApiException.Unprocessable("Validation failed: Language is not a valid ISO 639 code");
-        if (request.IdempotencyKey?.Length > 256)
-            throw ApiException.Unprocessable("Idempotency-Key is too long (maximum is 256 characters)");
     }
 
     // A reply to a post the author cannot see is refused exactly like a reply to one that does not exist.
@@ -157,7 +173,7 @@ public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOpti
             throw ApiException.Unprocessable($"Validation failed: media not found or already posted: {string.Join(", ", missing)}");
     }
 
-    private static async Task LinkMediaAsync(DbConnection connection, DbTransaction transaction, long statusId, IReadOnlyList<long> mediaIds, CancellationToken cancellationToken)
+    internal static async Task LinkMediaAsync(DbConnection connection, DbTransaction transaction, long statusId, IReadOnlyList<long> mediaIds, CancellationToken cancellationToken)
     {
         for (var position = 0; position < mediaIds.Count; position++)
         {
@@ -167,16 +183,17 @@ public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOpti
         }
     }
 
-    private static async Task LinkMentionsAsync(DbConnection connection, DbTransaction transaction, long statusId, IReadOnlyList<string> usernames, CancellationToken cancellationToken)
+    /// <summary>Records who the post mentions (local accounts that exist) and returns them.</summary>
+    internal static async Task<IEnumerable<long>> LinkMentionsAsync(DbConnection connection, DbTransaction transaction, long statusId, IReadOnlyList<string> usernames, CancellationToken cancellationToken)
     {
         if (usernames.Count == 0)
-            return;
-        await connection.ExecuteAsync(connection.Command(
-            "INSERT INTO mentions (status_id, account_id) SELECT @statusId, id FROM accounts WHERE username_key IN @usernames",
+            return [];
+        return await connection.QueryAsync<long>(connection.Command(
+            "INSERT INTO mentions (status_id, account_id) SELECT @statusId, id FROM accounts WHERE username_key IN @usernames RETURNING account_id",
             new { statusId, usernames }, transaction, cancellationToken: cancellationToken));
     }
 
-    private async Task LinkTagsAsync(DbConnection connection, DbTransaction transaction, long statusId, IReadOnlyList<string> tags, long now, CancellationToken cancellationToken)
+    internal async Task LinkTagsAsync(DbConnection connection, DbTransaction transaction, long statusId, IReadOnlyList<string> tags, long now, CancellationToken cancellationToken)
     {
         foreach (var name in tags)
         {

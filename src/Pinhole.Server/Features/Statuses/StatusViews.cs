@@ -63,7 +63,7 @@ public sealed class StatusViews(AccountViews accounts, MediaViews media, PublicU
         ILookup<long, MediaRow> mediaByStatus;
         ILookup<long, TagRow> tagsByStatus;
         ILookup<long, MentionRow> mentionsByStatus;
-        HashSet<long> favourited, rebloggedByViewer;
+        HashSet<long> favourited, rebloggedByViewer, bookmarked, pinned;
         Dictionary<long, AppRow> applications;
         List<AccountRow> authorRows;
         // Read to the end and closed before rendering the accounts, which may query again on this connection.
@@ -76,6 +76,8 @@ public sealed class StatusViews(AccountViews accounts, MediaViews media, PublicU
             SELECT reblog_of_id FROM statuses WHERE account_id = @viewer AND reblog_of_id IN @all;
             SELECT id, name, website FROM apps WHERE id IN @applicationIds;
             SELECT {AccountRow.Columns} FROM accounts a WHERE a.id IN @authorIds;
+            SELECT status_id FROM bookmarks WHERE account_id = @viewer AND status_id IN @all;
+            SELECT status_id FROM pins WHERE account_id = @viewer AND status_id IN @all;
             """,
             new { all, viewer, applicationIds, authorIds }, cancellationToken: cancellationToken)))
         {
@@ -86,6 +88,8 @@ public sealed class StatusViews(AccountViews accounts, MediaViews media, PublicU
             rebloggedByViewer = (await results.ReadAsync<long>()).ToHashSet();
             applications = (await results.ReadAsync<AppRow>()).ToDictionary(a => a.Id);
             authorRows = (await results.ReadAsync<AccountRow>()).ToList();
+            bookmarked = (await results.ReadAsync<long>()).ToHashSet();
+            pinned = (await results.ReadAsync<long>()).ToHashSet();
         }
         var authors = await accounts.RenderAsync(connection, authorRows, cancellationToken);
 
@@ -118,8 +122,8 @@ public sealed class StatusViews(AccountViews accounts, MediaViews media, PublicU
                 Favourited = signedIn ? favourited.Contains(id) : null,
                 Reblogged = signedIn ? rebloggedByViewer.Contains(id) : null,
                 Muted = signedIn ? false : null,
-                Bookmarked = signedIn ? false : null,
-                Pinned = signedIn && row.AccountId == viewer ? false : null,
+                Bookmarked = signedIn ? bookmarked.Contains(id) : null,
+                Pinned = signedIn && row.AccountId == viewer ? pinned.Contains(id) : null,
                 Content = StatusText.ToHtml(row.Text, u => mentionUrls.GetValueOrDefault(u), urls.Tag),
                 Reblog = reblog,
                 Application = row.ApplicationId is { } appId && applications.TryGetValue(appId, out var app) ? new StatusApplication(app.Name, app.Website) : null,

@@ -41,6 +41,7 @@ public static class Timeline
         {
             var arguments = cut.AddTo(new DynamicParameters(parameters));
             arguments.Add("viewer", viewer);
+            arguments.Add("now", http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds());
             return cut.Newest(await connection.QueryAsync<Entry>(connection.Command(query(cut), arguments, cancellationToken: cancellationToken)));
         }
 

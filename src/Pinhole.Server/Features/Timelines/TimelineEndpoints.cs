@@ -35,38 +35,68 @@ public static class TimelineEndpoints
     /// <summary>A page of home is nearly always within the last two days of what the followed accounts posted.</summary>
     private static readonly TimeSpan HomeWindow = TimeSpan.FromDays(2);
 
-    private const string HomeAuthors = "SELECT target_account_id AS author FROM follows WHERE account_id = @viewer UNION ALL SELECT @viewer";
-
-    private const string HomeFilters =
+    // Whom home reads: the viewer and whom they follow, except the members of their exclusive lists.
+    private const string HomeAuthors =
         """
+        SELECT target_account_id AS author FROM follows WHERE account_id = @viewer
+            AND target_account_id NOT IN (SELECT la.account_id FROM lists l JOIN list_accounts la ON la.list_id = l.id
+                                          WHERE l.account_id = @viewer AND l.exclusive = TRUE)
+        UNION ALL SELECT @viewer
+        """;
+
+    private static readonly string HomeFilters =
+        $"""
         (s.visibility <= 2 OR s.account_id = @viewer
              OR EXISTS (SELECT 1 FROM mentions vm WHERE vm.status_id = s.id AND vm.account_id = @viewer))
         AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id OR s.in_reply_to_account_id = @viewer
              OR EXISTS (SELECT 1 FROM follows ff WHERE ff.account_id = @viewer AND ff.target_account_id = s.in_reply_to_account_id))
         AND (s.reblog_of_id IS NULL OR s.account_id = @viewer
              OR EXISTS (SELECT 1 FROM follows rf WHERE rf.account_id = @viewer AND rf.target_account_id = s.account_id AND rf.show_reblogs = TRUE))
+        AND {FeedFilter.Shown("s")}
         """;
+
+    // Public posts carrying a hashtag the viewer follows, from anyone, unless the viewer hides their author.
+    private static readonly string TaggedFilters =
+        $"s.visibility = 0 AND {VisibleTo.Viewer("s")} AND {FeedFilter.Shown("s")}";
 
     /// <summary>
     /// The one query that differs by database. PostgreSQL's planner, given "these authors, newest first", reads
     /// every post of every followed account and sorts them (thousands of rows for a typical reader), so there it
-    /// takes the newest page of each author with LATERAL and then the newest page of those: the work grows with
-    /// the page, not with how much the followed accounts ever wrote. SQLite has no LATERAL and needs none: it
-    /// walks each author's (account_id, id) index in its own process in well under a millisecond.
+    /// takes the newest page of each author (and of each followed tag) with LATERAL and then the newest page of
+    /// those: the work grows with the page, not with how much the sources ever wrote. SQLite has no LATERAL and
+    /// needs none: it walks each author's (account_id, id) index in its own process in well under a millisecond.
     /// </summary>
     private static string HomeQuery(SqlDialect dialect, Page page) => dialect.IsSqlite
         ? $"""
-          SELECT s.id AS cursor, s.id AS status_id FROM statuses s
-          WHERE s.account_id IN ({HomeAuthors}) AND {HomeFilters} {page.Bounds("s.id")}
-          ORDER BY {page.OrderBy("s.id")} LIMIT @page_limit
+          SELECT id AS cursor, id AS status_id FROM (
+              SELECT id FROM (
+                  SELECT s.id FROM statuses s
+                  WHERE s.account_id IN ({HomeAuthors}) AND {HomeFilters} {page.Bounds("s.id")}
+                  ORDER BY {page.OrderBy("s.id")} LIMIT @page_limit) authored
+              UNION
+              SELECT id FROM (
+                  SELECT s.id FROM tag_follows tf JOIN status_tags st ON st.tag_id = tf.tag_id JOIN statuses s ON s.id = st.status_id
+                  WHERE tf.account_id = @viewer AND {TaggedFilters} {page.Bounds("st.status_id")}
+                  ORDER BY {page.OrderBy("st.status_id")} LIMIT @page_limit) tagged
+          ) home
+          ORDER BY {page.OrderBy("id")} LIMIT @page_limit
           """
         : $"""
-          SELECT c.id AS cursor, c.id AS status_id FROM ({HomeAuthors}) a
-          CROSS JOIN LATERAL (
-              SELECT s.id FROM statuses s
-              WHERE s.account_id = a.author AND {HomeFilters} {page.Bounds("s.id")}
-              ORDER BY {page.OrderBy("s.id")} LIMIT @page_limit) c
-          ORDER BY {page.OrderBy("c.id")} LIMIT @page_limit
+          SELECT id AS cursor, id AS status_id FROM (
+              SELECT c.id FROM ({HomeAuthors}) a
+              CROSS JOIN LATERAL (
+                  SELECT s.id FROM statuses s
+                  WHERE s.account_id = a.author AND {HomeFilters} {page.Bounds("s.id")}
+                  ORDER BY {page.OrderBy("s.id")} LIMIT @page_limit) c
+              UNION
+              SELECT c.id FROM tag_follows tf
+              CROSS JOIN LATERAL (
+                  SELECT s.id FROM status_tags st JOIN statuses s ON s.id = st.status_id
+                  WHERE st.tag_id = tf.tag_id AND {TaggedFilters} {page.Bounds("st.status_id")}
+                  ORDER BY {page.OrderBy("st.status_id")} LIMIT @page_limit) c
+              WHERE tf.account_id = @viewer
+          ) home
+          ORDER BY {page.OrderBy("id")} LIMIT @page_limit
           """;
 
     /// <summary>Public, original posts (no reblogs, no replies to others). Every account is local, so <c>local</c> changes nothing and <c>remote</c> is empty.</summary>
@@ -82,6 +112,7 @@ public static class TimelineEndpoints
             SELECT s.id AS cursor, s.id AS status_id FROM statuses s
             WHERE s.visibility = 0 AND s.reblog_of_id IS NULL {onlyMedia}
               AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id)
+              AND {VisibleTo.Viewer("s")} AND {FeedFilter.Shown("s")}
             """, "s.id", new { }, cancellationToken));
     }
 
@@ -107,7 +138,7 @@ public static class TimelineEndpoints
             return TypedResults.Ok<IReadOnlyList<Status>>([]);
 
         var parameters = new DynamicParameters(new { tagIds, none });
-        var conditions = new List<string> { "s.visibility = 0" };
+        var conditions = new List<string> { "s.visibility = 0", VisibleTo.Viewer("s"), FeedFilter.Shown("s") };
         if (query.Bool("only_media") == true)
             conditions.Add("s.has_media = TRUE");
         for (var i = 0; i < all.Length; i++)
@@ -132,9 +163,16 @@ public static class TimelineEndpoints
         var viewer = caller.AccountId ?? 0;
         await using var connection = await db.OpenAsync(cancellationToken);
         await connection.EnsureAccountExistsAsync(id, cancellationToken);
-        // Pinning arrives with the social features; until then no account has pinned posts.
+        // Pinned posts: at most a handful, in the order they were pinned, newest pin first.
         if (query.Bool("pinned") == true)
-            return TypedResults.Ok<IReadOnlyList<Status>>([]);
+        {
+            var pinned = await connection.QueryAsync<long>(connection.Command(
+                $"""
+                SELECT p.status_id FROM pins p JOIN statuses s ON s.id = p.status_id
+                WHERE p.account_id = @id AND {VisibleTo.Viewer("s")} ORDER BY p.created_at DESC
+                """, new { id, viewer }, cancellationToken: cancellationToken));
+            return TypedResults.Ok(await views.RenderAsync(connection, viewer, pinned.ToList(), cancellationToken));
+        }
 
         var conditions = new List<string>();
         if (query.Bool("only_media") == true)

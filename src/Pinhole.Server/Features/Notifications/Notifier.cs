@@ -1,0 +1,41 @@
+using System.Data.Common;
+using Dapper;
+using Pinhole.Data;
+
+namespace Pinhole.Server.Features.Notifications;
+
+/// <summary>The kinds of notification Pinhole sends, with Mastodon's names.</summary>
+public static class NotificationTypes
+{
+    public const string Follow = "follow";
+    public const string FollowRequest = "follow_request";
+    public const string Favourite = "favourite";
+    public const string Reblog = "reblog";
+    public const string Mention = "mention";
+    public const string Status = "status";
+
+    public static readonly IReadOnlyList<string> All = [Follow, FollowRequest, Favourite, Reblog, Mention, Status];
+}
+
+/// <summary>
+/// Writes notifications inside the transaction of what caused them, so a like and its notification exist together
+/// or not at all. One notification per (recipient, type, actor, post): liking, unliking and liking again does
+/// not notify twice. Nobody is notified of their own actions, or by someone they block.
+/// </summary>
+public sealed class Notifier(Snowflake ids, TimeProvider time)
+{
+    public Task NotifyAsync(DbConnection connection, DbTransaction transaction, long recipient, long from, string type, long? statusId, CancellationToken cancellationToken)
+    {
+        if (recipient == from)
+            return Task.CompletedTask;
+        return connection.ExecuteAsync(connection.Command(
+            """
+            INSERT INTO notifications (id, account_id, from_account_id, type, status_id, created_at)
+            SELECT @id, @recipient, @from, @type, @statusId, @now
+            WHERE NOT EXISTS (SELECT 1 FROM blocks WHERE account_id = @recipient AND target_account_id = @from)
+            ON CONFLICT DO NOTHING
+            """,
+            new { id = ids.NextId(), recipient, from, type, statusId, now = time.GetUtcNow().ToUnixTimeMilliseconds() },
+            transaction, cancellationToken));
+    }
+}

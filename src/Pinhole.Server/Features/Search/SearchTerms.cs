@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text;
+
+namespace Pinhole.Server.Features.Search;
+
+/// <summary>
+/// What someone typed into search, reduced to plain words before any of it reaches SQL or a full-text engine:
+/// letters and digits only, so quotes, operators (AND, NEAR, *, :, -) and SQL in a query are just text.
+/// </summary>
+public sealed record SearchTerms(IReadOnlyList<string> Words)
+{
+    public const int MaxLength = 500;
+    public const int MaxWords = 16;
+
+    public bool IsEmpty => Words.Count == 0;
+
+    public static SearchTerms Parse(string text)
+    {
+        var words = new List<string>();
+        var word = new StringBuilder();
+        foreach (var rune in text.Normalize(NormalizationForm.FormKC).EnumerateRunes())
+        {
+            if (Rune.IsLetterOrDigit(rune) || Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark)
+            {
+                word.Append(rune.ToString().ToLowerInvariant());
+            }
+            else if (word.Length > 0)
+            {
+                words.Add(word.ToString());
+                word.Clear();
+            }
+        }
+        if (word.Length > 0)
+            words.Add(word.ToString());
+        return new SearchTerms(words.Distinct().Take(MaxWords).ToList());
+    }
+
+    /// <summary>An FTS5 query: every word must appear; the last may be the start of a word (typing as you search).</summary>
+    public string ToFts5() =>
+        string.Join(' ', Words.Select((w, i) => $"\"{w}\"" + (i == Words.Count - 1 ? "*" : "")));
+
+    /// <summary>A PostgreSQL tsquery: every word must appear, the last as a prefix.</summary>
+    public string ToTsQuery() =>
+        string.Join(" & ", Words.Select((w, i) => $"'{w}'" + (i == Words.Count - 1 ? ":*" : "")));
+
+    /// <summary>The exclusive upper bound of keys starting with <paramref name="prefix"/>, for an index range scan.</summary>
+    public static string PrefixEnd(string prefix) => prefix + char.MaxValue;
+}
