@@ -44,7 +44,7 @@ public static class DatasetBuilder
         var tokens = MakeTokens(accounts, app);
         var (statuses, tags, statusTags, mentions) = MakeStatuses(shape, random, now, accounts, popularity, app);
 
-        return new DatasetRows
+        var core = new DatasetRows
         {
             Accounts = accounts,
             PasswordHash = new PasswordHasher<object>().HashPassword(new object(), DatasetShape.Password),
@@ -56,6 +56,7 @@ public static class DatasetBuilder
             StatusTags = statusTags,
             Mentions = mentions,
         };
+        return SocialBuilder.Add(shape, core);
     }
 
     /// <summary>The bearer token the load runner sends for an account; only its hash is stored, as for real tokens.</summary>

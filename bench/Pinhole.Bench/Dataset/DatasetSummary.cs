@@ -29,6 +29,8 @@ public sealed record DatasetSummary
     public int AccountsWithOver1000Followers { get; init; }
     public int AccountsFollowingNobody { get; init; }
     public int AccountsWithoutPosts { get; init; }
+    /// <summary>What <c>--social</c> added; null for the core dataset.</summary>
+    public SocialSummary? Social { get; init; }
 
     public static DatasetSummary Of(DatasetShape shape, DatasetRows rows)
     {
@@ -60,6 +62,57 @@ public sealed record DatasetSummary
             AccountsWithOver1000Followers = rows.Accounts.Count(a => a.FollowersCount > 1000),
             AccountsFollowingNobody = rows.Accounts.Count(a => a.FollowingCount == 0),
             AccountsWithoutPosts = rows.Accounts.Count(a => a.StatusesCount == 0),
+            Social = shape.Social.IsEmpty ? null : SocialSummary.Of(shape, rows),
+        };
+    }
+}
+
+public sealed record SocialSummary
+{
+    public int Blocks { get; init; }
+    public int Mutes { get; init; }
+    public int MutesOfFollowedAccounts { get; init; }
+    public int MutesKeepingNotifications { get; init; }
+    public int MutesExpired { get; init; }
+    public int MutesExpiring { get; init; }
+    public int AccountsMuting { get; init; }
+    public int Favourites { get; init; }
+    public int Notifications { get; init; }
+    public required IReadOnlyDictionary<string, int> NotificationsByType { get; init; }
+    public int AccountsWithNotifications { get; init; }
+    /// <summary>Among the accounts with any.</summary>
+    public required Distribution NotificationsPerRecipient { get; init; }
+    public double OldestNotificationDaysAgo { get; init; }
+    public int NotificationsInLastDay { get; init; }
+    public int TagFollows { get; init; }
+    public int TagFollowers { get; init; }
+    public required IReadOnlyDictionary<string, int> FollowersByTag { get; init; }
+
+    public static SocialSummary Of(DatasetShape shape, DatasetRows rows)
+    {
+        var now = shape.Now.ToUnixTimeMilliseconds();
+        var follows = rows.Follows.Select(f => (f.AccountId, f.TargetAccountId)).ToHashSet();
+        var perRecipient = rows.Notifications.GroupBy(n => n.AccountId).Select(g => g.Count()).ToList();
+        var tagName = rows.Tags.ToDictionary(t => t.Id, t => t.Name);
+        return new SocialSummary
+        {
+            Blocks = rows.Blocks.Count,
+            Mutes = rows.Mutes.Count,
+            MutesOfFollowedAccounts = rows.Mutes.Count(m => follows.Contains((m.AccountId, m.TargetAccountId))),
+            MutesKeepingNotifications = rows.Mutes.Count(m => !m.HideNotifications),
+            MutesExpired = rows.Mutes.Count(m => m.ExpiresAt <= now),
+            MutesExpiring = rows.Mutes.Count(m => m.ExpiresAt > now),
+            AccountsMuting = rows.Mutes.Select(m => m.AccountId).Distinct().Count(),
+            Favourites = rows.Favourites.Count,
+            Notifications = rows.Notifications.Count,
+            NotificationsByType = rows.Notifications.GroupBy(n => n.Type).OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count()),
+            AccountsWithNotifications = perRecipient.Count,
+            NotificationsPerRecipient = Distribution.Of(perRecipient),
+            OldestNotificationDaysAgo = rows.Notifications.Count == 0 ? 0 : Math.Round((now - rows.Notifications.Min(n => n.CreatedAt)) / 86_400_000.0, 1),
+            NotificationsInLastDay = rows.Notifications.Count(n => n.CreatedAt > now - 86_400_000),
+            TagFollows = rows.TagFollows.Count,
+            TagFollowers = rows.TagFollows.Select(t => t.AccountId).Distinct().Count(),
+            FollowersByTag = rows.TagFollows.GroupBy(t => tagName[t.TagId]).OrderByDescending(g => g.Count()).ToDictionary(g => g.Key, g => g.Count()),
         };
     }
 }

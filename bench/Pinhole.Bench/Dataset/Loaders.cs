@@ -31,7 +31,7 @@ public static class Loaders
     {
         // A large page cache keeps index pages in memory while millions of keys go in.
         await connection.ExecuteAsync("PRAGMA cache_size = -262144");
-        foreach (var table in Tables.Of(rows))
+        foreach (var table in Tables.Of(rows).Where(t => t.Count > 0))
         {
             var watch = Stopwatch.StartNew();
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
@@ -61,7 +61,7 @@ public static class Loaders
     {
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
-            foreach (var table in Tables.Of(rows))
+            foreach (var table in Tables.Of(rows).Where(t => t.Count > 0))
             {
                 var watch = Stopwatch.StartNew();
                 var copy = $"COPY {table.Name} ({string.Join(", ", table.Columns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)";

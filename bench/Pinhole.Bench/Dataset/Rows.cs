@@ -33,6 +33,7 @@ public sealed class StatusRow
     public long? ApplicationId { get; init; }
     public int RepliesCount { get; set; }
     public int ReblogsCount { get; set; }
+    public int FavouritesCount { get; set; }
     public long CreatedAt { get; init; }
 }
 
@@ -46,8 +47,20 @@ public sealed record AppRow(long Id, string Name, string ClientId, string Client
 
 public sealed record TokenRow(long Id, string TokenHash, long AppId, long AccountId, long CreatedAt);
 
+// The social additions (generate --social): see SocialBuilder.
+
+public sealed record FavouriteRow(long Id, long AccountId, long StatusId, long CreatedAt);
+
+public sealed record BlockRow(long Id, long AccountId, long TargetAccountId, long CreatedAt);
+
+public sealed record MuteRow(long Id, long AccountId, long TargetAccountId, bool HideNotifications, long? ExpiresAt, long CreatedAt);
+
+public sealed record TagFollowRow(long Id, long AccountId, long TagId, long CreatedAt);
+
+public sealed record NotificationRow(long Id, long AccountId, long FromAccountId, string Type, long? StatusId, long CreatedAt);
+
 /// <summary>Everything one <c>generate</c> run inserts, in foreign-key order.</summary>
-public sealed class DatasetRows
+public sealed record DatasetRows
 {
     public required IReadOnlyList<AccountRow> Accounts { get; init; }
     public required string PasswordHash { get; init; }
@@ -58,4 +71,9 @@ public sealed class DatasetRows
     public required IReadOnlyList<TagRow> Tags { get; init; }
     public required IReadOnlyList<StatusTagRow> StatusTags { get; init; }
     public required IReadOnlyList<MentionRow> Mentions { get; init; }
+    public IReadOnlyList<FavouriteRow> Favourites { get; init; } = [];
+    public IReadOnlyList<BlockRow> Blocks { get; init; } = [];
+    public IReadOnlyList<MuteRow> Mutes { get; init; } = [];
+    public IReadOnlyList<TagFollowRow> TagFollows { get; init; } = [];
+    public IReadOnlyList<NotificationRow> Notifications { get; init; } = [];
 }

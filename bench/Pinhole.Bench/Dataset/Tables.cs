@@ -24,13 +24,13 @@ public static class Tables
     public static IEnumerable<Table> Of(DatasetRows rows)
     {
         yield return new Table("accounts",
-            [BigInt("id"), Text("username"), Text("username_key"), Text("display_name"), Text("note"),
+            [BigInt("id"), Text("username"), Text("username_key"), Text("display_name"), Text("display_name_key"), Text("note"),
              Integer("followers_count"), Integer("following_count"), Integer("statuses_count"), BigInt("last_status_at"),
              BigInt("created_at"), BigInt("updated_at")],
             rows.Accounts.Count,
             rows.Accounts.Select(a => new object?[]
             {
-                a.Id, a.Username, a.Username.ToLowerInvariant(), a.DisplayName, a.Note,
+                a.Id, a.Username, a.Username.ToLowerInvariant(), a.DisplayName, a.DisplayName.ToLowerInvariant(), a.Note,
                 a.FollowersCount, a.FollowingCount, a.StatusesCount, a.LastStatusAt, a.CreatedAt, a.CreatedAt,
             }));
 
@@ -68,7 +68,7 @@ public static class Tables
             rows.Statuses.Select(s => new object?[]
             {
                 s.Id, s.AccountId, s.InReplyToId, s.InReplyToAccountId, s.ReblogOfId, s.Text, s.SpoilerText, s.Visibility,
-                s.Sensitive, s.Language, false, s.ApplicationId, s.RepliesCount, s.ReblogsCount, 0, s.CreatedAt,
+                s.Sensitive, s.Language, false, s.ApplicationId, s.RepliesCount, s.ReblogsCount, s.FavouritesCount, s.CreatedAt,
             }));
 
         yield return new Table("tags",
@@ -85,5 +85,31 @@ public static class Tables
             [BigInt("status_id"), BigInt("account_id")],
             rows.Mentions.Count,
             rows.Mentions.Select(m => new object?[] { m.StatusId, m.AccountId }));
+
+        // The social additions (empty in the core dataset; a table with no rows is skipped).
+        yield return new Table("favourites",
+            [BigInt("id"), BigInt("account_id"), BigInt("status_id"), BigInt("created_at")],
+            rows.Favourites.Count,
+            rows.Favourites.Select(f => new object?[] { f.Id, f.AccountId, f.StatusId, f.CreatedAt }));
+
+        yield return new Table("blocks",
+            [BigInt("id"), BigInt("account_id"), BigInt("target_account_id"), BigInt("created_at")],
+            rows.Blocks.Count,
+            rows.Blocks.Select(b => new object?[] { b.Id, b.AccountId, b.TargetAccountId, b.CreatedAt }));
+
+        yield return new Table("mutes",
+            [BigInt("id"), BigInt("account_id"), BigInt("target_account_id"), Bool("hide_notifications"), BigInt("expires_at"), BigInt("created_at")],
+            rows.Mutes.Count,
+            rows.Mutes.Select(m => new object?[] { m.Id, m.AccountId, m.TargetAccountId, m.HideNotifications, m.ExpiresAt, m.CreatedAt }));
+
+        yield return new Table("tag_follows",
+            [BigInt("id"), BigInt("account_id"), BigInt("tag_id"), BigInt("created_at")],
+            rows.TagFollows.Count,
+            rows.TagFollows.Select(t => new object?[] { t.Id, t.AccountId, t.TagId, t.CreatedAt }));
+
+        yield return new Table("notifications",
+            [BigInt("id"), BigInt("account_id"), BigInt("from_account_id"), Text("type"), BigInt("status_id"), BigInt("created_at")],
+            rows.Notifications.Count,
+            rows.Notifications.Select(n => new object?[] { n.Id, n.AccountId, n.FromAccountId, n.Type, n.StatusId, n.CreatedAt }));
     }
 }
