@@ -30,7 +30,7 @@ public static class LoadCommand
         var rate = args.Number("rate", 0);
         var duration = TimeSpan.FromSeconds(args.Number("duration", 30));
         var warmup = TimeSpan.FromSeconds(args.Number("warmup", 5));
-        var tokens = Scenario.ReadTokens(args.Text("tokens"));
+        var users = Scenario.ReadUsers(args.Text("tokens"));
         var connections = args.Whole("connections", 64);
         var workers = args.Whole("workers", 16);
         var tag = args.Text("tag") ?? Dataset.Vocabulary.BenchmarkTag;
@@ -48,7 +48,7 @@ public static class LoadCommand
         if (connections < 1 || workers < 1)
             throw new UsageException("--connections and --workers must be positive.");
 
-        var scenario = Scenario.Create(scenarioName, url, tokens, tag);
+        var scenario = Scenario.Create(scenarioName, url, users, tag);
         using var handler = new SocketsHttpHandler
         {
             // The pool is bounded, as a real client fleet's connections are; requests beyond it wait for a free
