@@ -9,9 +9,11 @@ using Pinhole.Data;
 namespace Pinhole.Bench.Explain;
 
 /// <summary>
-/// <c>explain</c>: the query plans of the home and tag timelines' page query, with how long each takes run on its
-/// own. The home timeline's work grows with how much the accounts one follows post, so its typical user is the
-/// median by that (posts by followed accounts), and its heaviest user the maximum.
+/// <c>explain</c>: the query plans of the server's hot queries (<see cref="ServerSql"/>), each with how long it
+/// takes run on its own. The home timeline's work grows with how much the accounts one follows post, so its typical
+/// user is the median by that (posts by followed accounts), and its heaviest user the maximum; notifications take
+/// the median and the most notified recipient; search takes the median and the most frequent word of the posts'
+/// vocabulary by how many posts match it.
 /// </summary>
 public static class ExplainCommand
 {
@@ -19,8 +21,9 @@ public static class ExplainCommand
         """
         explain --provider sqlite --data-dir DIR | --provider postgres --connection CS
                 [--tag pyongyang] [--repeat 50]
-          EXPLAIN QUERY PLAN (SQLite) or EXPLAIN (ANALYZE, BUFFERS) (PostgreSQL) of the timeline queries, and
-          their median and p90 times over --repeat runs.
+          EXPLAIN QUERY PLAN (SQLite) or EXPLAIN (ANALYZE, BUFFERS) (PostgreSQL) of the home and tag timelines,
+          and where the dataset has them (generate --social) of notifications, search and the trends refresh;
+          with their median and p90 times over --repeat runs.
         """;
 
     private sealed class Viewer
@@ -37,6 +40,14 @@ public static class ExplainCommand
         GROUP BY f.account_id
         """;
 
+    private sealed class Recipient
+    {
+        public long Id { get; init; }
+        public long Notifications { get; init; }
+    }
+
+    private sealed record Query(string Title, string Sql, object Parameters);
+
     public static async Task<int> RunAsync(CommandLine args, CancellationToken cancellationToken)
     {
         var provider = GenerateCommand.ParseProvider(args.RequiredText("provider"));
@@ -51,24 +62,91 @@ public static class ExplainCommand
 
         await using var db = provider == DatabaseProvider.Sqlite ? Db.Sqlite(target) : Db.Postgres(target);
         await using var connection = await db.OpenAsync(cancellationToken);
-        var viewers = (await connection.QueryAsync<Viewer>(connection.Command(ViewersByFollowedPosts, cancellationToken: cancellationToken)))
-            .OrderBy(v => v.FollowedPosts).ThenBy(v => v.Id).ToList();
+        var sqlite = db.Dialect.IsSqlite;
+        var now = DateTimeOffset.UtcNow;
+        async Task<List<T>> ListAsync<T>(string sql, object? parameters = null) =>
+            (await connection.QueryAsync<T>(connection.Command(sql, parameters, cancellationToken: cancellationToken))).ToList();
+
+        var viewers = (await ListAsync<Viewer>(ViewersByFollowedPosts)).OrderBy(v => v.FollowedPosts).ThenBy(v => v.Id).ToList();
         if (viewers.Count == 0)
             throw new UsageException("Nobody follows anybody in this database.");
         var typical = viewers[viewers.Count / 2];
         var heaviest = viewers[^1];
-        var tagId = await connection.ExecuteScalarAsync<long?>(connection.Command(
-            "SELECT id FROM tags WHERE name = @tag", new { tag }, cancellationToken: cancellationToken))
+        var tagId = (await ListAsync<long>("SELECT id FROM tags WHERE name = @tag", new { tag })).Cast<long?>().FirstOrDefault()
             ?? throw new UsageException($"No tag named {tag} in this database.");
+        var username = (await ListAsync<string>("SELECT username_key FROM accounts WHERE id = @id", new { id = typical.Id }))[0];
+        var prefix = username[..Math.Min(3, username.Length)];
 
-        var queries = new List<(string Title, string Sql, object Parameters)>
+        object Parameters(long viewer, object? extra = null)
         {
-            ($"Home timeline, typical user (account {typical.Id}: follows {typical.FollowingCount}, who posted {typical.FollowedPosts} statuses)",
-                TimelineSql.Home, TimelineSql.Parameters(typical.Id, tagId)),
-            ($"Home timeline, heaviest user (account {heaviest.Id}: follows {heaviest.FollowingCount}, who posted {heaviest.FollowedPosts} statuses)",
-                TimelineSql.Home, TimelineSql.Parameters(heaviest.Id, tagId)),
-            ($"Tag timeline #{tag} (tag id {tagId}), viewer {typical.Id}", TimelineSql.Tag, TimelineSql.Parameters(typical.Id, tagId)),
+            var parameters = new DynamicParameters(new
+            {
+                viewer, now = now.ToUnixTimeMilliseconds(), tagId, page_limit = 20,
+                page_window_id = ServerSql.LowestIdAt(now - TimeSpan.FromDays(2)),
+            });
+            if (extra is not null)
+                parameters.AddDynamicParams(extra);
+            return parameters;
+        }
+
+        var queries = new List<Query>
+        {
+            new($"Home timeline, typical user (account {typical.Id}: follows {typical.FollowingCount}, who posted {typical.FollowedPosts} statuses), first try: the last two days",
+                ServerSql.Home(sqlite, window: true), Parameters(typical.Id)),
+            new("The same user, without the window (what the server runs when the two days hold less than a page)",
+                ServerSql.Home(sqlite, window: false), Parameters(typical.Id)),
+            new($"Home timeline, heaviest user (account {heaviest.Id}: follows {heaviest.FollowingCount}, who posted {heaviest.FollowedPosts} statuses), the last two days",
+                ServerSql.Home(sqlite, window: true), Parameters(heaviest.Id)),
+            new($"Tag timeline #{tag} (tag id {tagId}), viewer {typical.Id}", ServerSql.Tag, Parameters(typical.Id)),
         };
+
+        var social = (await ListAsync<long>("SELECT COUNT(*) FROM notifications"))[0] > 0;
+        if (social)
+        {
+            // A home reader who follows the benchmark tag: home then also reads that tag's public posts.
+            var tagFollowers = (await ListAsync<long>("SELECT account_id FROM tag_follows WHERE tag_id = @tagId", new { tagId })).ToHashSet();
+            var byTag = viewers.Where(v => tagFollowers.Contains(v.Id)).ToList();
+            if (byTag.Count > 0)
+            {
+                var reader = byTag[byTag.Count / 2];
+                var followedTags = (await ListAsync<long>("SELECT COUNT(*) FROM tag_follows WHERE account_id = @id", new { id = reader.Id }))[0];
+                queries.Add(new($"Home timeline, a typical follower of #{tag} (account {reader.Id}: follows {reader.FollowingCount} accounts, who posted {reader.FollowedPosts} statuses, and {followedTags} tags), the last two days",
+                    ServerSql.Home(sqlite, window: true), Parameters(reader.Id)));
+            }
+
+            var recipients = (await ListAsync<Recipient>("SELECT account_id AS id, COUNT(*) AS notifications FROM notifications GROUP BY account_id"))
+                .OrderBy(r => r.Notifications).ThenBy(r => r.Id).ToList();
+            foreach (var (who, recipient) in new[] { ("typical", recipients[recipients.Count / 2]), ("most notified", recipients[^1]) })
+            {
+                queries.Add(new($"Notifications, {who} recipient (account {recipient.Id}: {recipient.Notifications} notifications), default page (40)",
+                    ServerSql.Notifications, Parameters(recipient.Id, new { page_limit = 40 })));
+            }
+
+            // How many posts each word of the vocabulary finds (as the server matches it: as a prefix).
+            var countSql = sqlite
+                ? "SELECT COUNT(*) FROM statuses_fts WHERE statuses_fts MATCH @match"
+                : "SELECT COUNT(*) FROM statuses s WHERE s.search @@ to_tsquery('simple', @match)";
+            var matches = new List<(string Word, long Posts)>();
+            foreach (var word in Vocabulary.Words.Distinct())
+                matches.Add((word, (await ListAsync<long>(countSql, new { match = ServerSql.SearchMatch(sqlite, word) }))[0]));
+            matches.Sort((a, b) => a.Posts.CompareTo(b.Posts));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Search: the {matches.Count} words of the posts' vocabulary, as prefixes, match: least {matches[0].Posts} posts (\"{matches[0].Word}\"), " +
+                $"median {matches[matches.Count / 2].Posts} (\"{matches[matches.Count / 2].Word}\"), p90 {matches[matches.Count * 9 / 10].Posts}, most {matches[^1].Posts} (\"{matches[^1].Word}\")."));
+            Console.WriteLine();
+            foreach (var (which, (word, posts)) in new[] { ("median", matches[matches.Count / 2]), ("most frequent", matches[^1]) })
+            {
+                queries.Add(new($"Search statuses, the {which} word \"{word}\" ({posts} posts contain a word starting with it), viewer {typical.Id}",
+                    ServerSql.SearchStatuses(sqlite), Parameters(typical.Id, new { match = ServerSql.SearchMatch(sqlite, word), limit = 20, offset = 0 })));
+            }
+            queries.Add(new($"Search accounts \"{prefix}\" (the first letters of a username), viewer {typical.Id}",
+                ServerSql.SearchAccounts, Parameters(typical.Id, new { prefix, end = prefix + char.MaxValue, limit = 20, offset = 0 })));
+            queries.Add(new("Trends refresh 1 of 2: public tagged posts of the seven-day tag history",
+                ServerSql.TrendingTagUses, new { since = ServerSql.TagHistorySince(now) }));
+            queries.Add(new("Trends refresh 2 of 2: the last day's public posts by interactions",
+                ServerSql.TrendingStatuses, new { dayAgo = ServerSql.LowestIdAt(now.AddDays(-1)), limit = 40 }));
+        }
+
         foreach (var (title, sql, parameters) in queries)
         {
             Console.WriteLine($"### {title}");
@@ -78,7 +156,7 @@ public static class ExplainCommand
             Console.WriteLine("```");
             Console.WriteLine();
             Console.WriteLine("```");
-            Console.Write(db.Dialect.IsSqlite
+            Console.Write(sqlite
                 ? await SqlitePlanAsync(connection, sql, parameters, cancellationToken)
                 : await PostgresPlanAsync(connection, sql, parameters, cancellationToken));
             Console.WriteLine("```");

@@ -1,32 +1,174 @@
 namespace Pinhole.Bench.Explain;
 
 /// <summary>
-/// The page queries of the home and tag timelines exactly as the server sends them for the first page with
-/// limit=20: the SELECTs copied from src/Pinhole.Server/Features/Timelines/TimelineEndpoints.cs (Home, and Tag
-/// with one tag) with what Timeline.ReadAsync and Page append. Copied, not shared: the bench must not depend on
-/// the server; re-copy when those queries change.
+/// The server's queries exactly as it sends them for a first page (no max_id), copied from src/Pinhole.Server —
+/// copied, not shared: the bench must not depend on the server; re-copy when they change. Last copied from
+/// commit d5fcc34:
+/// <list type="bullet">
+/// <item>Features/Statuses/Visibility.cs: <c>VisibleTo.Viewer</c>, <c>FeedFilter.Silenced</c> and <c>FeedFilter.Shown</c>;</item>
+/// <item>Features/Timelines/TimelineEndpoints.cs: <c>HomeQuery</c> (per database; first tried within two days, which
+/// Timeline.ReadAsync and Page.Recent express as <c>id &gt; @page_window_id</c>) and <c>Tag</c> with one tag;</item>
+/// <item>Features/Notifications/NotificationEndpoints.cs <c>List</c> with NotificationViews.Shown (default page: 40);</item>
+/// <item>Features/Search/SearchEndpoints.cs: <c>FindStatusesAsync</c> (FTS5 MATCH on SQLite, tsvector @@ on
+/// PostgreSQL) and <c>FindAccountsAsync</c> (not <c>following</c>);</item>
+/// <item>Features/Tags/Trends.cs: the two queries of a refresh.</item>
+/// </list>
+/// Parameters: <c>@viewer</c>, <c>@now</c> (Unix ms), <c>@page_limit</c>, <c>@page_window_id</c>, and each query's own.
 /// </summary>
-public static class TimelineSql
+public static class ServerSql
 {
-    public const string Home =
-        """
-        SELECT s.id AS cursor, s.id AS status_id FROM statuses s
-        WHERE s.account_id IN (SELECT target_account_id FROM follows WHERE account_id = @viewer UNION ALL SELECT @viewer)
-          AND (s.visibility <= 2 OR s.account_id = @viewer
-               OR EXISTS (SELECT 1 FROM mentions vm WHERE vm.status_id = s.id AND vm.account_id = @viewer))
-          AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id OR s.in_reply_to_account_id = @viewer
-               OR s.in_reply_to_account_id IN (SELECT target_account_id FROM follows WHERE account_id = @viewer))
-          AND (s.reblog_of_id IS NULL OR s.account_id = @viewer
-               OR EXISTS (SELECT 1 FROM follows rf WHERE rf.account_id = @viewer AND rf.target_account_id = s.account_id AND rf.show_reblogs = TRUE))
-         ORDER BY s.id DESC LIMIT @page_limit
+    public static string VisibleTo(string s) =>
+        $"""
+        (({s}.visibility <= 1
+          OR {s}.account_id = @viewer
+          OR ({s}.visibility = 2 AND EXISTS (SELECT 1 FROM follows vf WHERE vf.account_id = @viewer AND vf.target_account_id = {s}.account_id))
+          OR EXISTS (SELECT 1 FROM mentions vm WHERE vm.status_id = {s}.id AND vm.account_id = @viewer))
+         AND NOT EXISTS (SELECT 1 FROM blocks vb WHERE vb.account_id = {s}.account_id AND vb.target_account_id = @viewer))
         """;
 
-    public const string Tag =
+    public static string Silenced(string account) =>
+        $"""
+        (EXISTS (SELECT 1 FROM blocks fb WHERE fb.account_id = @viewer AND fb.target_account_id = {account})
+         OR EXISTS (SELECT 1 FROM mutes fm WHERE fm.account_id = @viewer AND fm.target_account_id = {account}
+                    AND (fm.expires_at IS NULL OR fm.expires_at > @now)))
+        """;
+
+    public static string Shown(string s) =>
+        $"""
+        (NOT {Silenced($"{s}.account_id")}
+         AND ({s}.reblog_of_id IS NULL OR NOT EXISTS (
+             SELECT 1 FROM statuses fo WHERE fo.id = {s}.reblog_of_id
+             AND ({Silenced("fo.account_id")}
+                  OR EXISTS (SELECT 1 FROM blocks fob WHERE fob.account_id = fo.account_id AND fob.target_account_id = @viewer)))))
+        """;
+
+    private const string HomeAuthors =
         """
+        SELECT target_account_id AS author FROM follows WHERE account_id = @viewer
+            AND target_account_id NOT IN (SELECT la.account_id FROM lists l JOIN list_accounts la ON la.list_id = l.id
+                                          WHERE l.account_id = @viewer AND l.exclusive = TRUE)
+        UNION ALL SELECT @viewer
+        """;
+
+    private static readonly string HomeFilters =
+        $"""
+        (s.visibility <= 2 OR s.account_id = @viewer
+             OR EXISTS (SELECT 1 FROM mentions vm WHERE vm.status_id = s.id AND vm.account_id = @viewer))
+        AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id OR s.in_reply_to_account_id = @viewer
+             OR EXISTS (SELECT 1 FROM follows ff WHERE ff.account_id = @viewer AND ff.target_account_id = s.in_reply_to_account_id))
+        AND (s.reblog_of_id IS NULL OR s.account_id = @viewer
+             OR EXISTS (SELECT 1 FROM follows rf WHERE rf.account_id = @viewer AND rf.target_account_id = s.account_id AND rf.show_reblogs = TRUE))
+        AND {Shown("s")}
+        """;
+
+    private static readonly string TaggedFilters = $"s.visibility = 0 AND {VisibleTo("s")} AND {Shown("s")}";
+
+    /// <summary>The home page query; <paramref name="window"/>: the first try, within two days of now.</summary>
+    public static string Home(bool sqlite, bool window)
+    {
+        string Bounds(string column) => window ? $" AND {column} > @page_window_id" : "";
+        return sqlite
+            ? $"""
+              SELECT id AS cursor, id AS status_id FROM (
+                  SELECT id FROM (
+                      SELECT s.id FROM statuses s
+                      WHERE s.account_id IN ({HomeAuthors}) AND {HomeFilters} {Bounds("s.id")}
+                      ORDER BY s.id DESC LIMIT @page_limit) authored
+                  UNION
+                  SELECT id FROM (
+                      SELECT s.id FROM tag_follows tf JOIN status_tags st ON st.tag_id = tf.tag_id JOIN statuses s ON s.id = st.status_id
+                      WHERE tf.account_id = @viewer AND {TaggedFilters} {Bounds("st.status_id")}
+                      ORDER BY st.status_id DESC LIMIT @page_limit) tagged
+              ) home
+              ORDER BY id DESC LIMIT @page_limit
+              """
+            : $"""
+              SELECT id AS cursor, id AS status_id FROM (
+                  SELECT c.id FROM ({HomeAuthors}) a
+                  CROSS JOIN LATERAL (
+                      SELECT s.id FROM statuses s
+                      WHERE s.account_id = a.author AND {HomeFilters} {Bounds("s.id")}
+                      ORDER BY s.id DESC LIMIT @page_limit) c
+                  UNION
+                  SELECT c.id FROM tag_follows tf
+                  CROSS JOIN LATERAL (
+                      SELECT s.id FROM status_tags st JOIN statuses s ON s.id = st.status_id
+                      WHERE st.tag_id = tf.tag_id AND {TaggedFilters} {Bounds("st.status_id")}
+                      ORDER BY st.status_id DESC LIMIT @page_limit) c
+                  WHERE tf.account_id = @viewer
+              ) home
+              ORDER BY id DESC LIMIT @page_limit
+              """;
+    }
+
+    public static readonly string Tag =
+        $"""
         SELECT  st.status_id AS cursor, st.status_id FROM status_tags st JOIN statuses s ON s.id = st.status_id
-        WHERE st.tag_id = @tagId AND s.visibility = 0
+        WHERE st.tag_id = @tagId AND s.visibility = 0 AND {VisibleTo("s")} AND {Shown("s")}
          ORDER BY st.status_id DESC LIMIT @page_limit
         """;
 
-    public static object Parameters(long viewer, long tagId) => new { viewer, tagId, page_limit = 20 };
+    public static readonly string Notifications =
+        $"""
+        SELECT n.id, n.type, n.from_account_id, n.status_id, n.created_at FROM notifications n
+        WHERE 1 = 1
+         AND n.account_id = @viewer
+         AND NOT EXISTS (SELECT 1 FROM blocks nb WHERE nb.account_id = @viewer AND nb.target_account_id = n.from_account_id)
+         AND NOT EXISTS (SELECT 1 FROM mutes nm WHERE nm.account_id = @viewer AND nm.target_account_id = n.from_account_id
+                         AND nm.hide_notifications = TRUE AND (nm.expires_at IS NULL OR nm.expires_at > @now))
+         AND (n.status_id IS NULL OR EXISTS (SELECT 1 FROM statuses s WHERE s.id = n.status_id AND {VisibleTo("s")}))
+        ORDER BY n.id DESC LIMIT @page_limit
+        """;
+
+    /// <summary>Posts with every word; <c>@match</c> as <see cref="SearchMatch"/> makes it.</summary>
+    public static string SearchStatuses(bool sqlite)
+    {
+        var (source, match) = sqlite
+            ? ("statuses_fts JOIN statuses s ON s.id = statuses_fts.rowid", "statuses_fts MATCH @match")
+            : ("statuses s", "s.search @@ to_tsquery('simple', @match)");
+        return $"""
+            SELECT s.id FROM {source}
+            WHERE {match} AND s.reblog_of_id IS NULL AND {VisibleTo("s")} AND {Shown("s")}
+            ORDER BY s.id DESC LIMIT @limit OFFSET @offset
+            """;
+    }
+
+    /// <summary>One word, as SearchTerms.ToFts5 / ToTsQuery write a one-word query (the last word is a prefix).</summary>
+    public static string SearchMatch(bool sqlite, string word) => sqlite ? $"\"{word}\"*" : $"'{word}':*";
+
+    public static readonly string SearchAccounts =
+        $"""
+        SELECT a.id FROM accounts a
+        WHERE (a.username_key >= @prefix AND a.username_key < @end OR a.display_name_key >= @prefix AND a.display_name_key < @end)
+          AND NOT {Silenced("a.id")}
+          AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = a.id AND b.target_account_id = @viewer)
+        ORDER BY CASE WHEN a.username_key = @prefix THEN 0 ELSE 1 END,
+                 CASE WHEN EXISTS (SELECT 1 FROM follows f WHERE f.account_id = @viewer AND f.target_account_id = a.id) THEN 0 ELSE 1 END,
+                 a.followers_count DESC, a.id
+        LIMIT @limit OFFSET @offset
+        """;
+
+    /// <summary>A refresh's first query: every public tagged post of the tag history's window (seven UTC days).</summary>
+    public const string TrendingTagUses =
+        """
+        SELECT st.tag_id, t.name, st.status_id, s.account_id
+        FROM status_tags st JOIN statuses s ON s.id = st.status_id JOIN tags t ON t.id = st.tag_id
+        WHERE st.status_id >= @since AND s.visibility = 0
+        """;
+
+    /// <summary>A refresh's second query: the last day's public posts with any interaction, best first.</summary>
+    public const string TrendingStatuses =
+        """
+        SELECT s.id FROM statuses s
+        WHERE s.id >= @dayAgo AND s.visibility = 0 AND s.reblog_of_id IS NULL
+          AND s.reblogs_count + s.favourites_count + s.replies_count > 0
+        ORDER BY 2 * s.reblogs_count + s.favourites_count + s.replies_count DESC, s.id DESC
+        LIMIT @limit
+        """;
+
+    /// <summary>Snowflake.LowestIdAt: a time as the lowest id made then.</summary>
+    public static long LowestIdAt(DateTimeOffset time) => Math.Max(0, time.ToUnixTimeMilliseconds()) << 16;
+
+    /// <summary>TagUsage.Since: the first UTC day of the seven-day history.</summary>
+    public static long TagHistorySince(DateTimeOffset now) => LowestIdAt(new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-6));
 }
