@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# The core API benchmark in one command: builds Release, generates the dataset once (cached), starts the server
-# on a fresh copy of it, runs every scenario with the open-loop load runner and prints a markdown table.
+# The API benchmark in one command: builds Release, generates the dataset once (cached), starts the server on a
+# fresh copy of it, runs every scenario with the open-loop load runner and prints a markdown table.
 #
-#   bench/run.sh [sqlite|postgres]
+#   bench/run.sh [sqlite|postgres] [core|social]
+#
+# core: timelines and posting on the core dataset. social: the same dataset plus blocks, mutes, notifications,
+# favourites and followed tags (generate --social, cached apart), and the home, tag, notifications, search and
+# trends scenarios.
 #
 # Settings (environment):
 #   PINHOLE_BENCH_DIR   cache and results            (/tmp/pinhole-bench)
 #   BENCH_ACCOUNTS / BENCH_FOLLOWS / BENCH_POSTS / BENCH_SEED   dataset shape (10000 / 200000 / 300000 / 1)
-#   BENCH_RATE          fixed rate for health, home, tag (500 req/s)
+#   BENCH_RATE          fixed rate for health, home, tag, trends (500 req/s)
 #   BENCH_POST_RATE     fixed rate for posting       (300 statuses/s)
+#   BENCH_NOTIFICATIONS_RATE, BENCH_SEARCH_RATE, BENCH_SEARCH_ACCOUNTS_RATE
+#                       fixed rates of the social scenarios (300, 20, 300 req/s)
+#   BENCH_TRENDS_REFRESH  the server's Pinhole:Trends:RefreshSeconds in social runs (10: a refresh every 10 s
+#                       instead of the default 300, so each 30-second trends run pays for three)
+#   BENCH_MAX_AGE_HOURS regenerate a cached dataset older than this (12): its posts end when it was made, and home
+#                       (two-day window first) and trends (the last day) read relative to now
 #   BENCH_DURATION      seconds measured per run     (30)
 #   BENCH_WARMUP        seconds of warm-up per run, same load, not measured (15: the JIT's tiering and
 #                       profile-guided recompilation take about that long to settle on two cores)
@@ -20,23 +30,32 @@
 #   BENCH_WRK           1: also measure /health with wrk (1)
 #   BENCH_EXPLAIN       1: also write the timeline queries' plans next to the results (1)
 #   BENCH_ONLY          run only these labels, e.g. "home-rate tag-rate" (all)
+#   BENCH_REV           build the server from this commit (e.g. HEAD), exported with git archive into the cache,
+#                       instead of from the working tree: uncommitted work in src/ stays out of the numbers (unset)
+#   BENCH_SERVER_ARGS   extra arguments for the server, e.g. "--Pinhole:Trends:RefreshSeconds=300" (none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
 provider=${1:-sqlite}
-case "$provider" in sqlite|postgres) ;; *) echo "usage: bench/run.sh [sqlite|postgres]" >&2; exit 2 ;; esac
+dataset=${2:-core}
+usage="usage: bench/run.sh [sqlite|postgres] [core|social]"
+case "$provider" in sqlite|postgres) ;; *) echo "$usage" >&2; exit 2 ;; esac
+case "$dataset" in core|social) ;; *) echo "$usage" >&2; exit 2 ;; esac
 
 cache=${PINHOLE_BENCH_DIR:-/tmp/pinhole-bench}
 accounts=${BENCH_ACCOUNTS:-10000}; follows=${BENCH_FOLLOWS:-200000}; posts=${BENCH_POSTS:-300000}; seed=${BENCH_SEED:-1}
 rate=${BENCH_RATE:-500}; post_rate=${BENCH_POST_RATE:-300}
+notifications_rate=${BENCH_NOTIFICATIONS_RATE:-300}; search_rate=${BENCH_SEARCH_RATE:-20}; search_accounts_rate=${BENCH_SEARCH_ACCOUNTS_RATE:-300}
+trends_refresh=${BENCH_TRENDS_REFRESH:-10}; max_age_hours=${BENCH_MAX_AGE_HOURS:-12}
 duration=${BENCH_DURATION:-30}; warmup=${BENCH_WARMUP:-15}; repeat=${BENCH_REPEAT:-3}
 connections=${BENCH_CONNECTIONS:-64}; workers=${BENCH_WORKERS:-16}; quiet=${BENCH_QUIET_WAIT:-60}; retries=${BENCH_RETRIES:-2}
 only=${BENCH_ONLY:-}
 mkdir -p "$cache"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
-results="$cache/results-$provider-$stamp.jsonl"
-report="$cache/report-$provider-$stamp.md"
+name="$provider"; [ "$dataset" = social ] && name="$provider-social"
+results="$cache/results-$name-$stamp.jsonl"
+report="$cache/report-$name-$stamp.md"
 
 log() { echo "[run] $*" >&2; }
 
@@ -49,14 +68,29 @@ free_port() {
 }
 
 # --- build -----------------------------------------------------------------------------------------------------
+server_root="$root"
+if [ -n "${BENCH_REV:-}" ]; then
+  rev=$(git rev-parse --short "$BENCH_REV^{commit}")
+  server_root="$cache/src-$rev"
+  if [ ! -f "$server_root/.complete" ]; then
+    log "exporting the server's source at $rev into $server_root"
+    rm -rf "$server_root"; mkdir -p "$server_root"
+    git archive "$rev" Directory.Build.props Directory.Packages.props global.json .editorconfig src | tar -x -C "$server_root"
+    touch "$server_root/.complete"
+  fi
+fi
 log "building Release"
-dotnet build -c Release src/Pinhole.Server -nologo -v q -clp:ErrorsOnly
+dotnet build -c Release "$server_root/src/Pinhole.Server" -nologo -v q -clp:ErrorsOnly
 dotnet build -c Release bench/Pinhole.Bench -nologo -v q -clp:ErrorsOnly
 bench=(dotnet "$root/bench/Pinhole.Bench/bin/Release/net10.0/Pinhole.Bench.dll")
-server_dll="$root/src/Pinhole.Server/bin/Release/net10.0/Pinhole.Server.dll"
+server_dll="$server_root/src/Pinhole.Server/bin/Release/net10.0/Pinhole.Server.dll"
 # The server's code is what src/ held at build time: name the last commit that changed it, and say if it was dirty.
-commit="$(git log -1 --format=%h -- src) (last change to src/; HEAD $(git rev-parse --short HEAD))"
-if ! git diff --quiet HEAD -- src; then commit="$commit + uncommitted changes in src/"; fi
+if [ -n "${BENCH_REV:-}" ]; then
+  commit="$(git log -1 --format=%h "$rev" -- src) (last change to src/ at $rev, built from git archive)"
+else
+  commit="$(git log -1 --format=%h -- src) (last change to src/; HEAD $(git rev-parse --short HEAD))"
+  if ! git diff --quiet HEAD -- src; then commit="$commit + uncommitted changes in src/"; fi
+fi
 
 # --- PostgreSQL, when asked for: a throwaway cluster on a free port (the recipe in STACK.md) ----------------------
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
@@ -79,15 +113,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# --- the dataset: generated once per shape, copied fresh for every run (posting changes it) ----------------------
+# --- the dataset: generated once per shape and schema, copied fresh for every run (posting changes it) -----------
+# The schema is the server's migrations: a new migration makes a new dataset (and the generator fills new columns).
+schema=$(cat src/Pinhole.Data/Migrations/*/*.sql | sha1sum | cut -c1-8)
 shape="a$accounts-f$follows-p$posts-s$seed"
-pristine="$cache/$provider-$shape"
-run_dir="$cache/run-$provider"
+generate_args=(--accounts "$accounts" --follows "$follows" --posts "$posts" --seed "$seed")
+if [ "$dataset" = social ]; then shape="$shape-social"; generate_args+=(--social); fi
+pristine="$cache/$provider-$shape-m$schema"
+run_dir="$cache/run-$name"
+if [ -f "$pristine/.complete" ] && [ -n "$(find "$pristine/.complete" -mmin +$((max_age_hours * 60)))" ]; then
+  log "the cached dataset in $pristine is older than $max_age_hours hours: generating it again"
+  rm -f "$pristine/.complete"
+fi
 if [ ! -f "$pristine/.complete" ]; then
   log "generating the dataset into $pristine"
   rm -rf "$pristine"; mkdir -p "$pristine"
   if [ "$provider" = sqlite ]; then
-    "${bench[@]}" generate --provider sqlite --data-dir "$pristine" --accounts "$accounts" --follows "$follows" --posts "$posts" --seed "$seed"
+    "${bench[@]}" generate --provider sqlite --data-dir "$pristine" "${generate_args[@]}"
   else
     [ -n "$pgbin" ] || { echo "PostgreSQL is not installed (apt-get install postgresql-15)" >&2; exit 1; }
     mkdir -p "$pristine/cluster"
@@ -95,8 +137,7 @@ if [ ! -f "$pristine/.complete" ]; then
     "${as_postgres[@]}" "$pgbin/initdb" -D "$pristine/cluster/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
     pg_start "$pristine/cluster/data"
     "${as_postgres[@]}" "$pgbin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres pinhole
-    "${bench[@]}" generate --provider postgres --connection "$(pg_connection)" --out "$pristine" \
-      --accounts "$accounts" --follows "$follows" --posts "$posts" --seed "$seed"
+    "${bench[@]}" generate --provider postgres --connection "$(pg_connection)" --out "$pristine" "${generate_args[@]}"
     pg_stop
   fi
   touch "$pristine/.complete"
@@ -107,6 +148,9 @@ tokens="$run_dir/tokens.tsv"
 
 # SQLite's file is the data directory's pinhole.db; with PostgreSQL the data directory holds only media.
 server_args=(--Pinhole:DataDir="$run_dir" --Pinhole:RateLimits:Enabled=false)
+[ "$dataset" = social ] && server_args+=(--Pinhole:Trends:RefreshSeconds="$trends_refresh")
+# shellcheck disable=SC2206 # split on purpose: several arguments in one setting
+[ -n "${BENCH_SERVER_ARGS:-}" ] && server_args+=(${BENCH_SERVER_ARGS})
 if [ "$provider" = sqlite ]; then
   explain_target=(--provider sqlite --data-dir "$run_dir")
 else
@@ -116,17 +160,17 @@ else
 fi
 
 if [ "${BENCH_EXPLAIN:-1}" = 1 ]; then
-  log "query plans -> $cache/explain-$provider-$stamp.md"
-  "${bench[@]}" explain "${explain_target[@]}" > "$cache/explain-$provider-$stamp.md"
+  log "query plans -> $cache/explain-$name-$stamp.md"
+  "${bench[@]}" explain "${explain_target[@]}" > "$cache/explain-$name-$stamp.md"
 fi
 
 # --- the server, from the Release build --------------------------------------------------------------------------
 port=$(free_port)
 url="http://127.0.0.1:$port"
 log "starting the server at $url"
-server_log="$cache/server-$provider-$stamp.log"
+server_log="$cache/server-$name-$stamp.log"
 # Warnings only, except start and stop, so the log tells a clean shutdown (someone's SIGTERM) from a crash.
-(cd src/Pinhole.Server && exec env Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.Hosting.Lifetime=Information \
+(cd "$server_root/src/Pinhole.Server" && exec env Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.Hosting.Lifetime=Information \
   ASPNETCORE_ENVIRONMENT=Production dotnet "$server_dll" --urls "$url" "${server_args[@]}") > "$server_log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 120); do
@@ -168,9 +212,22 @@ repeated home-rate "home @ $rate/s" --scenario home --rate "$rate"
 repeated tag-rate "tag #pyongyang @ $rate/s" --scenario tag --rate "$rate"
 run home-max    --scenario home --max --workers "$workers" --label "home, max"
 run tag-max     --scenario tag --max --workers "$workers" --label "tag #pyongyang, max"
-# Posting last: it adds tens of thousands of statuses, which the read runs should not see.
-repeated post-rate "post @ $post_rate/s" --scenario post --rate "$post_rate"
-run post-max    --scenario post --max --workers "$workers" --label "post, max"
+if [ "$dataset" = core ]; then
+  # Posting last: it adds tens of thousands of statuses, which the read runs should not see.
+  repeated post-rate "post @ $post_rate/s" --scenario post --rate "$post_rate"
+  run post-max    --scenario post --max --workers "$workers" --label "post, max"
+else
+  repeated notifications-rate "notifications @ $notifications_rate/s" --scenario notifications --rate "$notifications_rate"
+  run notifications-max --scenario notifications --max --workers "$workers" --label "notifications, max"
+  repeated search-rate "search statuses @ $search_rate/s" --scenario search --rate "$search_rate"
+  run search-max --scenario search --max --workers "$workers" --label "search statuses, max"
+  repeated search-accounts-rate "search accounts @ $search_accounts_rate/s" --scenario search-accounts --rate "$search_accounts_rate"
+  run search-accounts-max --scenario search-accounts --max --workers "$workers" --label "search accounts, max"
+  repeated trends-tags-rate "trends/tags @ $rate/s" --scenario trends-tags --rate "$rate"
+  repeated trends-statuses-rate "trends/statuses @ $rate/s" --scenario trends-statuses --rate "$rate"
+  run trends-tags-max --scenario trends-tags --max --workers "$workers" --label "trends/tags, max"
+  run trends-statuses-max --scenario trends-statuses --max --workers "$workers" --label "trends/statuses, max"
+fi
 
 wrk_line=""
 if [ "${BENCH_WRK:-1}" = 1 ] && command -v wrk >/dev/null; then
@@ -183,15 +240,17 @@ fi
 hwm=$(awk '/VmHWM/ {print int($2/1024)}' "/proc/$server_pid/status")
 rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$server_pid/status")
 {
-  echo "### $provider — server at commit $commit, $(date -u +%Y-%m-%d)"
+  echo "### $provider, $dataset dataset — server at commit $commit, $(date -u +%Y-%m-%d)"
   echo
-  echo "Dataset: $accounts accounts, $follows follows, $posts posts (seed $seed); $duration s per run after $warmup s of warm-up"
+  echo "Dataset: $accounts accounts, $follows follows, $posts posts (seed $seed)$([ "$dataset" = social ] && echo ", plus the social additions")," \
+    "generated $(date -u -r "$pristine/.complete" '+%Y-%m-%d %H:%M UTC'); $duration s per run after $warmup s of warm-up"
   echo "at the same load;"
+  [ "$dataset" = social ] && echo "trends recomputed at most every $trends_refresh s (Pinhole:Trends:RefreshSeconds);"
   echo "open-loop runs use a pool of $connections connections, max-throughput runs $workers workers. CPU: 100% = one core."
   echo
   "${bench[@]}" report --results "$results"
   echo
   echo "Server memory over the whole session: peak RSS (VmHWM) $hwm MB, RSS at the end $rss MB."
-  [ -n "$wrk_line" ] && echo "$wrk_line."
+  if [ -n "$wrk_line" ]; then echo "$wrk_line."; fi
 } | tee "$report"
 log "results: $results; report: $report"
