@@ -47,29 +47,55 @@ public sealed class PhotoProcessor
     private const int BlurHashSourceEdge = 32;
 
     private readonly long maxPixels;
+    private readonly int webPEffort;
 
     /// <param name="maxPixels">The largest image accepted, in pixels (width × height), e.g. 100_000_000.</param>
     public PhotoProcessor(long maxPixels)
+        : this(maxPixels, DefaultWebPEffort)
+    {
+    }
+
+    /// <param name="maxPixels">The largest image accepted, in pixels (width × height), e.g. 100_000_000.</param>
+    /// <param name="webPEffort">libwebp's method, 0 (fastest, larger files) to 6 (slowest, smallest).</param>
+    public PhotoProcessor(long maxPixels, int webPEffort)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPixels);
+        ArgumentOutOfRangeException.ThrowIfNegative(webPEffort);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(webPEffort, 6);
         this.maxPixels = maxPixels;
+        this.webPEffort = webPEffort;
         LibVips.EnsureInitialized();
     }
+
+    /// <summary>libvips' own default WebP effort (method) until measured otherwise.</summary>
+    public const int DefaultWebPEffort = 4;
 
     /// <summary>Identifies the file and reads its dimensions (as displayed) from the header, decoding no pixels.</summary>
     /// <exception cref="MediaRejectedException">Not an image we accept, damaged, or over the pixel limit.</exception>
     public ImageHeader ReadHeader(string path)
     {
         OpenedPhoto photo = Open(path);
-        return new ImageHeader(photo.Type, photo.DisplayWidth, photo.DisplayHeight);
+        return new ImageHeader(photo.Type, photo.DisplayWidth, photo.DisplayHeight) { Frames = photo.Frames };
     }
 
     /// <summary>Decodes the photo once and produces one output per spec, in the order given, plus its BlurHash.</summary>
     /// <exception cref="MediaRejectedException">Not an image we accept, damaged, or over the pixel limit.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; checked between steps.</exception>
-    public PhotoResult Process(string path, IReadOnlyList<RenditionSpec> renditions, CancellationToken cancellationToken)
+    public PhotoResult Process(string path, IReadOnlyList<RenditionSpec> renditions, CancellationToken cancellationToken) =>
+        Process(path, renditions, PhotoEdits.None, cancellationToken);
+
+    /// <summary>
+    /// Decodes the photo once, applies the filter in <paramref name="edits"/> (if any), and produces one output per spec,
+    /// in the order given, plus its BlurHash (of the filtered picture). Square specs are cropped around the focus point.
+    /// </summary>
+    /// <exception cref="MediaRejectedException">Not an image we accept, damaged, or over the pixel limit.</exception>
+    /// <exception cref="ArgumentException">A spec is invalid or the filter does not exist.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; checked between steps.</exception>
+    public PhotoResult Process(
+        string path, IReadOnlyList<RenditionSpec> renditions, PhotoEdits edits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(renditions);
+        ArgumentNullException.ThrowIfNull(edits);
         foreach (RenditionSpec spec in renditions)
         {
             ArgumentNullException.ThrowIfNull(spec, nameof(renditions));
@@ -78,52 +104,120 @@ public sealed class PhotoProcessor
             ArgumentOutOfRangeException.ThrowIfGreaterThan(spec.Quality, 100, nameof(renditions));
         }
 
+        FilterRecipe? recipe = edits.Filter is null ? null : Filters.Recipe(edits.Filter);
         cancellationToken.ThrowIfCancellationRequested();
         OpenedPhoto photo = Open(path);
 
-        // Sizes from largest to smallest; the largest is decoded from the file, the rest come from it.
-        int[] edges = renditions.Select(spec => spec.MaxLongEdge).Distinct().OrderDescending().ToArray();
-        int decodeEdge = edges.Length > 0 ? edges[0] : BlurHashSourceEdge;
-
         cancellationToken.ThrowIfCancellationRequested();
-        using VipsImage decoded = photo.Decode(decodeEdge);
+        using VipsImage decoded = photo.Decode(DecodeEdge(renditions, photo.DisplayWidth, photo.DisplayHeight));
+        using VipsImage? filtered = recipe is null ? null : Pipeline(() => FilterToMemory(decoded, recipe));
+        VipsImage full = filtered ?? decoded;
 
-        var outputs = new Rendition[renditions.Count];
-        VipsImage? resized = null; // the current smaller level, owned here; the decoded image is owned above
+        // Every smaller picture is resized from the nearest larger one already in memory: one decode, and each
+        // resize reads as few pixels as it can.
+        var owned = new List<VipsImage>();
         try
         {
-            foreach (int edge in edges)
+            var fitLevels = new Dictionary<int, VipsImage>();
+            VipsImage previous = full;
+            foreach (int edge in renditions.Where(s => s.Shape == RenditionShape.Fit).Select(s => s.MaxLongEdge).Distinct().OrderDescending())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (edge < Math.Max(decoded.Width, decoded.Height))
+                if (edge < Math.Max(previous.Width, previous.Height))
                 {
-                    resized?.Dispose();
-                    resized = null;
-                    resized = Pipeline(() => ResizeToMemory(decoded, edge));
+                    VipsImage source = previous;
+                    previous = Pipeline(() => ResizeToMemory(source, edge));
+                    owned.Add(previous);
                 }
 
-                VipsImage level = resized ?? decoded;
-                for (int i = 0; i < renditions.Count; i++)
-                {
-                    RenditionSpec spec = renditions[i];
-                    if (spec.MaxLongEdge == edge)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        byte[] bytes = Pipeline(() => Encode(level, spec));
-                        outputs[i] = new Rendition(spec.Name, spec.Format, level.Width, level.Height, bytes);
-                    }
-                }
+                fitLevels[edge] = previous;
+            }
+
+            var squares = new Dictionary<int, VipsImage>();
+            foreach (int size in renditions.Where(s => s.Shape == RenditionShape.Square).Select(s => s.MaxLongEdge).Distinct())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                VipsImage source = fitLevels.Values.Prepend(full)
+                    .Where(level => Math.Min(level.Width, level.Height) >= size)
+                    .MinBy(level => level.Width) ?? full;
+                VipsImage square = Pipeline(() => SquareToMemory(source, size, edits.Focus));
+                owned.Add(square);
+                squares[size] = square;
+            }
+
+            var outputs = new Rendition[renditions.Count];
+            for (int i = 0; i < renditions.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                RenditionSpec spec = renditions[i];
+                VipsImage level = spec.Shape == RenditionShape.Square ? squares[spec.MaxLongEdge] : fitLevels[spec.MaxLongEdge];
+                byte[] bytes = Pipeline(() => Encode(level, spec));
+                outputs[i] = new Rendition(spec.Name, spec.Format, level.Width, level.Height, bytes);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            VipsImage smallest = resized ?? decoded;
+            VipsImage smallest = fitLevels.Count > 0 ? previous : full;
             string blurHash = Pipeline(() => ComputeBlurHash(smallest));
             return new PhotoResult(photo.DisplayWidth, photo.DisplayHeight, outputs, blurHash);
         }
         finally
         {
-            resized?.Dispose();
+            foreach (VipsImage image in owned)
+            {
+                image.Dispose();
+            }
         }
+    }
+
+    /// <summary>
+    /// Renders the sample photo once per filter as a small centred square, for a filter picker. The sample is decoded
+    /// once.
+    /// </summary>
+    /// <exception cref="MediaRejectedException">The sample is not an image we accept.</exception>
+    public IReadOnlyList<FilterPreview> PreviewFilters(
+        string samplePath, int size, OutputFormat format, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
+        OpenedPhoto photo = Open(samplePath);
+        RenditionSpec spec = RenditionSpec.SquareCrop("preview", size, format, quality: 75);
+        using VipsImage decoded = photo.Decode(DecodeEdge([spec], photo.DisplayWidth, photo.DisplayHeight));
+        using VipsImage square = Pipeline(() => SquareToMemory(decoded, size, FocusPoint.Centre));
+        var previews = new List<FilterPreview>(Filters.All.Count);
+        foreach (FilterInfo filter in Filters.All)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using VipsImage filtered = Pipeline(() => FilterToMemory(square, Filters.Recipe(filter.Id)));
+            byte[] bytes = Pipeline(() => Encode(filtered, spec));
+            previews.Add(new FilterPreview(filter, new Rendition(filter.Id, format, filtered.Width, filtered.Height, bytes)));
+        }
+
+        return previews;
+    }
+
+    /// <summary>One filter's preview: the sample photo as a centred square of <paramref name="size"/> pixels.</summary>
+    public byte[] Preview(string filterId, string samplePath, int size, OutputFormat format = OutputFormat.WebP)
+    {
+        FilterRecipe recipe = Filters.Recipe(filterId);
+        PhotoResult result = Process(
+            samplePath, [RenditionSpec.SquareCrop("preview", size, format, quality: 75)], new PhotoEdits(Filter: recipe.Id), CancellationToken.None);
+        return result.Renditions[0].Bytes;
+    }
+
+    /// <summary>The long edge to decode at: enough for the largest fit rendition and for every square's short edge.</summary>
+    private static int DecodeEdge(IReadOnlyList<RenditionSpec> renditions, int width, int height)
+    {
+        int longEdge = Math.Max(width, height);
+        int shortEdge = Math.Min(width, height);
+        int edge = BlurHashSourceEdge;
+        foreach (RenditionSpec spec in renditions)
+        {
+            int needed = spec.Shape == RenditionShape.Square
+                ? (int)Math.Ceiling((double)spec.MaxLongEdge * longEdge / shortEdge)
+                : spec.MaxLongEdge;
+            edge = Math.Max(edge, needed);
+        }
+
+        return Math.Min(edge, longEdge);
     }
 
     private OpenedPhoto Open(string path)
@@ -174,7 +268,8 @@ public sealed class PhotoProcessor
                 type,
                 swapsAxes ? height : width,
                 swapsAxes ? width : height,
-                header.HasIccProfile);
+                header.HasIccProfile,
+                type == SniffedType.Gif ? header.Pages : 1);
         }
     }
 
@@ -238,12 +333,34 @@ public sealed class PhotoProcessor
         return resized.CopyMemory();
     }
 
-    private static byte[] Encode(VipsImage image, RenditionSpec spec)
+    private static VipsImage FilterToMemory(VipsImage source, FilterRecipe recipe)
+    {
+        using VipsImage filtered = PhotoFilterRenderer.Apply(source, recipe);
+        return filtered.CopyMemory();
+    }
+
+    /// <summary>
+    /// Scales so the short edge is <paramref name="size"/> (never enlarging) and cuts the square that centres the focus
+    /// point, slid back inside the picture where the focus is near an edge.
+    /// </summary>
+    private static VipsImage SquareToMemory(VipsImage source, int size, FocusPoint focus)
+    {
+        using VipsImage scaled = source.ThumbnailShortEdge(size);
+        int side = Math.Min(scaled.Width, scaled.Height);
+        double focusX = (focus.X + 1) / 2 * scaled.Width;
+        double focusY = (1 - focus.Y) / 2 * scaled.Height; // Mastodon's y points up
+        int left = Math.Clamp((int)Math.Round(focusX - (side / 2.0)), 0, scaled.Width - side);
+        int top = Math.Clamp((int)Math.Round(focusY - (side / 2.0)), 0, scaled.Height - side);
+        using VipsImage square = scaled.ExtractArea(left, top, side, side);
+        return square.CopyMemory();
+    }
+
+    private byte[] Encode(VipsImage image, RenditionSpec spec)
     {
         switch (spec.Format)
         {
             case OutputFormat.WebP:
-                return WebPContainer.StripMetadata(image.SaveWebP(spec.Quality));
+                return WebPContainer.StripMetadata(image.SaveWebP(spec.Quality, webPEffort));
             case OutputFormat.Jpeg when image.HasAlpha:
                 using (VipsImage flat = image.FlattenOnWhite())
                 {
@@ -288,9 +405,11 @@ public sealed class PhotoProcessor
 
     /// <summary>A sniffed file whose header has been read and accepted.</summary>
     private sealed class OpenedPhoto(
-        string path, SniffedType type, int displayWidth, int displayHeight, bool hasIccProfile)
+        string path, SniffedType type, int displayWidth, int displayHeight, bool hasIccProfile, int frames)
     {
         public SniffedType Type => type;
+
+        public int Frames => frames;
 
         public int DisplayWidth => displayWidth;
 

@@ -24,6 +24,9 @@ internal static partial class LibVips
     internal const int FailOnTruncated = 1;       // VIPS_FAIL_ON_TRUNCATED
     internal const int InterpretationSrgb = 22;   // VIPS_INTERPRETATION_sRGB
     internal const int FormatUchar = 0;           // VIPS_FORMAT_UCHAR
+    internal const int FormatDouble = 9;          // VIPS_FORMAT_DOUBLE
+    internal const int MathCos = 1;               // VIPS_OPERATION_MATH_COS (degrees)
+    internal const int Math2Pow = 0;              // VIPS_OPERATION_MATH2_POW
 
     private static readonly Lazy<bool> Initialized = new(Initialize, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -124,6 +127,10 @@ internal static partial class LibVips
     [LibraryImport(Library)]
     internal static partial int vips_image_hasalpha(VipsImageHandle image);
 
+    /// <summary>How many pages (frames, for GIF) the file holds; 1 when the loader does not say.</summary>
+    [LibraryImport(Library)]
+    internal static partial int vips_image_get_n_pages(VipsImageHandle image);
+
     /// <summary>The GType of a metadata item, 0 when the image has no such item.</summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nuint vips_image_get_typeof(VipsImageHandle image, string name);
@@ -186,6 +193,60 @@ internal static partial class LibVips
     [LibraryImport(Library)]
     internal static partial GLibBuffer vips_image_write_to_memory(VipsImageHandle image, out nuint size);
 
+    // ---- colour and tone (the photo filters) ----
+
+    /// <summary>A one-band double image holding a matrix, e.g. for <c>vips_recomb</c>.</summary>
+    [LibraryImport(Library)]
+    internal static partial VipsImageHandle vips_image_new_matrix_from_array(int width, int height, [In] double[] array, int size);
+
+    /// <summary>An image over a copy of <paramref name="data"/>, band-interleaved.</summary>
+    [LibraryImport(Library)]
+    internal static partial VipsImageHandle vips_image_new_from_memory_copy(
+        [In] byte[] data, nuint size, int width, int height, int bands, int format);
+
+    /// <summary><c>vips_recomb(in, &amp;out, m, NULL)</c>: every pixel's bands multiplied by the matrix <paramref name="matrix"/>.</summary>
+    [LibraryImport(Library)]
+    internal static partial int vips_recomb(VipsImageHandle input, out VipsImageHandle output, VipsImageHandle matrix, IntPtr end);
+
+    /// <summary><c>vips_maplut(in, &amp;out, lut, NULL)</c>: each band through its own band of a 256-entry table.</summary>
+    [LibraryImport(Library)]
+    internal static partial int vips_maplut(VipsImageHandle input, out VipsImageHandle output, VipsImageHandle lut, IntPtr end);
+
+    /// <summary><c>vips_linear(in, &amp;out, a, b, n, NULL)</c>: <c>out = in * a + b</c> per band.</summary>
+    [LibraryImport(Library)]
+    internal static partial int vips_linear(
+        VipsImageHandle input, out VipsImageHandle output, [In] double[] a, [In] double[] b, int n, IntPtr end);
+
+    /// <summary><c>vips_xyz(&amp;out, width, height, NULL)</c>: a two-band image whose pixels are their own coordinates.</summary>
+    [LibraryImport(Library)]
+    internal static partial int vips_xyz(out VipsImageHandle output, int width, int height, IntPtr end);
+
+    [LibraryImport(Library)]
+    internal static partial int vips_multiply(VipsImageHandle left, VipsImageHandle right, out VipsImageHandle output, IntPtr end);
+
+    [LibraryImport(Library)]
+    internal static partial int vips_bandmean(VipsImageHandle input, out VipsImageHandle output, IntPtr end);
+
+    /// <summary><c>vips_math(in, &amp;out, op, NULL)</c>; the trigonometric operations work in degrees.</summary>
+    [LibraryImport(Library)]
+    internal static partial int vips_math(VipsImageHandle input, out VipsImageHandle output, int operation, IntPtr end);
+
+    [LibraryImport(Library)]
+    internal static partial int vips_math2_const(
+        VipsImageHandle input, out VipsImageHandle output, int operation, [In] double[] c, int n, IntPtr end);
+
+    /// <summary><c>vips_extract_band(in, &amp;out, band, "n", n, NULL)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "vips_extract_band", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vips_extract_band(
+        VipsImageHandle input, out VipsImageHandle output, int band, string countName, int count, IntPtr end);
+
+    [LibraryImport(Library)]
+    internal static partial int vips_bandjoin2(VipsImageHandle first, VipsImageHandle second, out VipsImageHandle output, IntPtr end);
+
+    [LibraryImport(Library)]
+    internal static partial int vips_extract_area(
+        VipsImageHandle input, out VipsImageHandle output, int left, int top, int width, int height, IntPtr end);
+
     // ---- savers ----
 
     /// <summary><c>vips_jpegsave_buffer(in, &amp;buf, &amp;len, "Q", q, "strip", b, "optimize_coding", b, NULL)</c>.</summary>
@@ -194,9 +255,9 @@ internal static partial class LibVips
         VipsImageHandle input, out GLibBuffer buffer, out nuint length,
         string qualityName, int quality, string stripName, int strip, string optimizeName, int optimize, IntPtr end);
 
-    /// <summary><c>vips_webpsave_buffer(in, &amp;buf, &amp;len, "Q", q, "strip", b, NULL)</c>.</summary>
+    /// <summary><c>vips_webpsave_buffer(in, &amp;buf, &amp;len, "Q", q, "strip", b, "effort", e, NULL)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "vips_webpsave_buffer", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int vips_webpsave_buffer(
         VipsImageHandle input, out GLibBuffer buffer, out nuint length,
-        string qualityName, int quality, string stripName, int strip, IntPtr end);
+        string qualityName, int quality, string stripName, int strip, string effortName, int effort, IntPtr end);
 }

@@ -31,6 +31,9 @@ internal sealed class VipsImage : IDisposable
 
     public bool HasAlpha => LibVips.vips_image_hasalpha(handle) != 0;
 
+    /// <summary>Pages (GIF frames) in the file this image was opened from; 1 when the loader does not say.</summary>
+    public int Pages => Math.Max(1, LibVips.vips_image_get_n_pages(handle));
+
     public bool HasIccProfile => LibVips.vips_image_get_typeof(handle, "icc-profile-data") != 0;
 
     /// <summary>The libvips loader that read the file, e.g. <c>jpegload</c>.</summary>
@@ -149,11 +152,108 @@ internal sealed class VipsImage : IDisposable
     }
 
     /// <summary>Encodes as lossy WebP (alpha kept) with every metadata block stripped.</summary>
-    public byte[] SaveWebP(int quality)
+    /// <param name="effort">libwebp's method, 0 (fastest) to 6 (smallest files); libvips' default is 4.</param>
+    public byte[] SaveWebP(int quality, int effort)
     {
         int status = LibVips.vips_webpsave_buffer(
-            handle, out GLibBuffer buffer, out nuint length, "Q", quality, "strip", 1, End);
+            handle, out GLibBuffer buffer, out nuint length, "Q", quality, "strip", 1, "effort", effort, End);
         return Take(buffer, length, status == 0);
+    }
+
+    /// <summary>
+    /// Resizes so that the short edge is exactly <paramref name="shortEdge"/> (or stays as it is when already smaller).
+    /// </summary>
+    public VipsImage ThumbnailShortEdge(int shortEdge)
+    {
+        // Bound the long side generously and the short side exactly: thumbnail takes the larger shrink, which is the
+        // short side's, and rounds that side to the bound.
+        const int Unbounded = 10_000_000;
+        bool landscape = Width >= Height;
+        int status = LibVips.vips_thumbnail_image(
+            handle, out VipsImageHandle image, landscape ? Unbounded : shortEdge,
+            "height", landscape ? shortEdge : Unbounded, "size", LibVips.SizeDown, "no_rotate", 1, End);
+        return Wrap(image, status == 0);
+    }
+
+    public VipsImage ExtractArea(int left, int top, int width, int height)
+    {
+        int status = LibVips.vips_extract_area(handle, out VipsImageHandle image, left, top, width, height, End);
+        return Wrap(image, status == 0);
+    }
+
+    public VipsImage ExtractBands(int first, int count)
+    {
+        int status = LibVips.vips_extract_band(handle, out VipsImageHandle image, first, "n", count, End);
+        return Wrap(image, status == 0);
+    }
+
+    public VipsImage BandJoin(VipsImage other)
+    {
+        int status = LibVips.vips_bandjoin2(handle, other.handle, out VipsImageHandle image, End);
+        return Wrap(image, status == 0);
+    }
+
+    /// <summary>Each pixel's bands multiplied by a row-major matrix with as many columns as this image has bands.</summary>
+    public VipsImage Recombine(double[] matrix, int rows)
+    {
+        using VipsImage m = Wrap(
+            LibVips.vips_image_new_matrix_from_array(matrix.Length / rows, rows, matrix, matrix.Length), succeeded: true);
+        int status = LibVips.vips_recomb(handle, out VipsImageHandle image, m.handle, End);
+        return Wrap(image, status == 0);
+    }
+
+    /// <summary><c>out = in * a + b</c>, the same constants for every band.</summary>
+    public VipsImage Linear(double a, double b)
+    {
+        int status = LibVips.vips_linear(handle, out VipsImageHandle image, [a], [b], 1, End);
+        return Wrap(image, status == 0);
+    }
+
+    /// <summary>Looks each band up in its own band of a 256-entry, band-interleaved 8-bit table.</summary>
+    public VipsImage MapLut(byte[] table, int bands)
+    {
+        using VipsImage lut = Wrap(
+            LibVips.vips_image_new_from_memory_copy(table, (nuint)table.Length, 256, 1, bands, LibVips.FormatUchar),
+            succeeded: true);
+        int status = LibVips.vips_maplut(handle, out VipsImageHandle image, lut.handle, End);
+        return Wrap(image, status == 0);
+    }
+
+    public VipsImage Multiply(VipsImage other)
+    {
+        int status = LibVips.vips_multiply(handle, other.handle, out VipsImageHandle image, End);
+        return Wrap(image, status == 0);
+    }
+
+    /// <summary>Casts to 8 bits, clipping to 0–255.</summary>
+    public VipsImage CastUchar()
+    {
+        int status = LibVips.vips_cast(handle, out VipsImageHandle image, LibVips.FormatUchar, End);
+        return Wrap(image, status == 0);
+    }
+
+    /// <summary>
+    /// A one-band float image the size of <paramref name="width"/> × <paramref name="height"/> whose value falls from 1
+    /// at the centre as cos⁴(angle × d / dmax), d the distance from the centre and dmax half the diagonal: the natural
+    /// vignetting law, the same one ffmpeg's <c>vignette</c> filter uses.
+    /// </summary>
+    public static VipsImage VignetteMask(int width, int height, double angle)
+    {
+        double dmax = Math.Sqrt((width / 2.0 * (width / 2.0)) + (height / 2.0 * (height / 2.0)));
+        int status = LibVips.vips_xyz(out VipsImageHandle xyzHandle, width, height, End);
+        using VipsImage xyz = Wrap(xyzHandle, status == 0);
+        status = LibVips.vips_linear(xyz.handle, out VipsImageHandle centredHandle, [1.0, 1.0], [-width / 2.0, -height / 2.0], 2, End);
+        using VipsImage centred = Wrap(centredHandle, status == 0);
+        using VipsImage squares = centred.Multiply(centred);
+        status = LibVips.vips_bandmean(squares.handle, out VipsImageHandle meanHandle, End);
+        using VipsImage mean = Wrap(meanHandle, status == 0);      // (dx² + dy²) / 2
+        status = LibVips.vips_math2_const(mean.handle, out VipsImageHandle rootHandle, LibVips.Math2Pow, [0.5], 1, End);
+        using VipsImage root = Wrap(rootHandle, status == 0);      // d / √2
+        using VipsImage degrees = root.Linear(Math.Sqrt(2) * angle / dmax * 180 / Math.PI, 0);
+        status = LibVips.vips_math(degrees.handle, out VipsImageHandle cosineHandle, LibVips.MathCos, End);
+        using VipsImage cosine = Wrap(cosineHandle, status == 0);
+        status = LibVips.vips_math2_const(cosine.handle, out VipsImageHandle maskHandle, LibVips.Math2Pow, [4.0], 1, End);
+        return Wrap(maskHandle, status == 0);
     }
 
     /// <summary>The pixels, band-interleaved, in the image's own format.</summary>
