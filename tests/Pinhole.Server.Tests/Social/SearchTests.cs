@@ -27,6 +27,27 @@ public sealed class SearchTests
     }
 
     [Fact]
+    public async Task ANameContinuingWithAnEmojiOrAnyScriptIsStillFoundByItsStart()
+    {
+        await using var app = await PinholeApp.StartAsync();
+        var searcher = await app.RegisterAsync("searcher");
+        var emoji = await app.RegisterAsync("photographer");
+        var korean = await app.RegisterAsync("guide");
+        foreach (var (user, name) in new[] { (emoji, "Min📷 Photos"), (korean, "Min 김정") })
+        {
+            using var rename = new HttpRequestMessage(HttpMethod.Patch, "/api/v1/accounts/update_credentials") { Content = Api.Form(("display_name", name)) };
+            await Api.ReadSuccessAsync(await user.Client.SendAsync(rename, Cancel));
+        }
+
+        var found = (await searcher.Client.GetArrayAsync("/api/v1/accounts/search?q=min")).Ids();
+
+        Assert.Equal(2, found.Count);
+        Assert.Contains(emoji.Id, found);
+        Assert.Contains(korean.Id, found);
+        Assert.Equal([korean.Id], (await searcher.Client.GetArrayAsync("/api/v1/accounts/search?q=min%20김")).Ids());
+    }
+
+    [Fact]
     public async Task HashtagsAreFoundByTheirStart()
     {
         await using var app = await PinholeApp.StartAsync();

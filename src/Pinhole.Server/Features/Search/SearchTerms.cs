@@ -43,6 +43,10 @@ public sealed record SearchTerms(IReadOnlyList<string> Words)
     public string ToTsQuery() =>
         string.Join(" & ", Words.Select((w, i) => $"'{w}'" + (i == Words.Count - 1 ? ":*" : "")));
 
-    /// <summary>The exclusive upper bound of keys starting with <paramref name="prefix"/>, for an index range scan.</summary>
-    public static string PrefixEnd(string prefix) => prefix + char.MaxValue;
+    /// <summary>
+    /// The exclusive upper bound of keys starting with <paramref name="prefix"/>, for an index range scan: the prefix
+    /// followed by the highest code point, which sorts after every continuation in bytewise UTF-8 order (SQLite's
+    /// BINARY, PostgreSQL's "C").
+    /// </summary>
+    public static string PrefixEnd(string prefix) => prefix + char.ConvertFromUtf32(0x10FFFF);
 }
