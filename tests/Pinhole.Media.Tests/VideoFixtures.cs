@@ -50,8 +50,9 @@ public static class VideoFixtures
     }
 
     /// <summary>
-    /// A compliant MP4 that carries everything a phone or an editor leaves behind: the ©xyz location and ©mak/©mod
-    /// user data, Apple's keys (location, make, model, creation date), a subtitle track and a chapter.
+    /// A compliant MP4 that carries everything a phone or an editor leaves behind: the location three ways (3GPP loci
+    /// written by ffmpeg, QuickTime ©xyz and Apple's ISO 6709 key written by exiftool), ©mak/©mod user data, Apple's
+    /// make, model and creation-date keys, a creation time, a titled stream, a subtitle track and a chapter.
     /// </summary>
     public static string TaggedMp4(TempDirectory directory, string name = "tagged.mp4")
     {
@@ -63,10 +64,10 @@ public static class VideoFixtures
         Ffmpeg.Run([.. Ffmpeg.Sources(320, 240, 1), "-i", subtitles, "-f", "ffmetadata", "-i", chapters,
             "-map", "0:v", "-map", "1:a", "-map", "2:s", "-map_chapters", "3",
             "-c:v", "libx264", "-preset", "veryfast", "-crf", "30", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k", "-c:s", "mov_text",
-            "-metadata", $"location=+{Latitude}+125.7625/", "-metadata", "make=Apple", "-metadata", "model=iPhone 15 Pro",
-            "-metadata", "creation_time=2024-05-01T08:00:00Z", "-metadata:s:v", "title=Back camera",
-            path]);
-        Tool.ExifTool(path, $"-Keys:GPSCoordinates={Latitude}, 125.7625", "-Keys:Make=Apple", "-Keys:Model=iPhone 15 Pro",
+            "-metadata", $"location=+{Latitude}+125.7625/", "-metadata", "creation_time=2024-05-01T08:00:00Z",
+            "-metadata:s:v", "title=Back camera", path]);
+        Tool.ExifTool(path, $"-UserData:GPSCoordinates={Latitude}, 125.7625", "-UserData:Make=Apple", "-UserData:Model=iPhone 15 Pro",
+            $"-Keys:GPSCoordinates={Latitude}, 125.7625", "-Keys:Make=Apple", "-Keys:Model=iPhone 15 Pro",
             "-Keys:CreationDate=2024:05:01 10:00:00+02:00");
         return path;
     }

@@ -89,9 +89,13 @@ public static class VideoInspection
         Tool.Run("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-i", path, "-map", stream, "-c", "copy", "-f", "md5", "-").Trim();
 
     /// <summary>The ids of live processes whose command line contains <paramref name="marker"/>.</summary>
-    public static IReadOnlyList<int> ProcessesMentioning(string marker)
+    public static IReadOnlyList<int> ProcessesMentioning(string marker) =>
+        CommandLinesMentioning(marker).Select(process => process.Pid).ToList();
+
+    /// <summary>Live processes whose command line contains <paramref name="marker"/>, with that command line (arguments joined by spaces).</summary>
+    public static IReadOnlyList<(int Pid, string CommandLine)> CommandLinesMentioning(string marker)
     {
-        var found = new List<int>();
+        var found = new List<(int, string)>();
         foreach (string directory in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(directory), out int pid))
@@ -101,12 +105,12 @@ public static class VideoInspection
 
             try
             {
-                string commandLine = File.ReadAllText(Path.Combine(directory, "cmdline"));
+                string commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
                 string status = File.ReadAllText(Path.Combine(directory, "status"));
                 bool zombie = status.Contains("State:\tZ", StringComparison.Ordinal);
                 if (!zombie && commandLine.Contains(marker, StringComparison.Ordinal))
                 {
-                    found.Add(pid);
+                    found.Add((pid, commandLine));
                 }
             }
             catch (IOException)
