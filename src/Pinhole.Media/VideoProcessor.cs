@@ -27,13 +27,19 @@ public sealed class VideoProcessor(FfmpegRunner runner)
     /// <summary>ffprobe reads headers only; this is plenty however large the file.</summary>
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>The poster's frame: late enough to skip a fade from black, early enough to be the opening shot.</summary>
+    /// <summary>
+    /// The poster's frame (or a tenth of the way in, for clips under 10 s): late enough to skip a fade from black,
+    /// early enough to be the opening shot.
+    /// </summary>
     private static readonly TimeSpan PosterAt = TimeSpan.FromSeconds(1);
 
     private readonly PhotoProcessor posterEncoder = new(maxPixels: 100_000_000);
 
     /// <summary>Reads what the file holds, through the video and audio demuxers only.</summary>
-    /// <exception cref="MediaRejectedException">Not a video or sound file ffmpeg can read ("not an image or video").</exception>
+    /// <exception cref="MediaRejectedException">
+    /// Not a video or sound file ffmpeg can read ("not an image or video"), one that starts like a video but cannot be
+    /// read ("the video could not be decoded: moov atom not found"), or a probe over <paramref name="timeout"/>.
+    /// </exception>
     public async Task<VideoProbe> ProbeAsync(string path, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -156,10 +162,12 @@ public sealed class VideoProcessor(FfmpegRunner runner)
         else
         {
             VideoStreamInfo video = probe.Video!;
-            var plan = VideoRenditions.Plan(video.DisplayWidth, video.DisplayHeight)
-                .Take(kind == VideoKind.Gifv ? 1 : 2)
-                .Select((r, i) => new PlannedOutput(
-                    i == 0 ? RenditionProfile.Full : RenditionProfile.Low, r.Size, Path.Combine(outputDirectory, r.Name + ".mp4")))
+            IReadOnlyList<(string Name, FrameSize Size)> sizes = VideoRenditions.Plan(video.DisplayWidth, video.DisplayHeight);
+
+            // A gifv is a short silent loop, light already: the one rendition serves slow links too.
+            List<PlannedOutput> plan = sizes
+                .Take(kind == VideoKind.Gifv ? 1 : sizes.Count)
+                .Select(r => new PlannedOutput(RenditionProfile.Named(r.Name), r.Size, Path.Combine(outputDirectory, r.Name + ".mp4")))
                 .ToList();
             outputs = plan.Select(p => (p.Profile.Name, p.Path)).ToList();
             written.AddRange(plan.Select(p => p.Path));

@@ -12,6 +12,11 @@ internal sealed record RenditionProfile(string Name, int ShortEdge, int Crf, int
 
     /// <summary>For slow links: about 0.5 Mbit/s in all.</summary>
     public static readonly RenditionProfile Low = new("360p", 360, Crf: 26, MaxRateKbps: 450, AudioKbps: 64);
+
+    public static RenditionProfile Named(string name) =>
+        name == Full.Name ? Full
+        : name == Low.Name ? Low
+        : throw new ArgumentException($"no rendition named \"{name}\"", nameof(name));
 }
 
 /// <summary>The sizes a video is encoded at. Pure, so the rule is tested without ffmpeg.</summary>
