@@ -16,6 +16,10 @@ public enum SniffedType
     QuickTime,
     WebM,
     ThreeGp,
+    Mp3,
+    Ogg,
+    Wav,
+    Flac,
 }
 
 /// <summary>
@@ -64,6 +68,27 @@ public static class FileSniffer
             return SniffIsoBaseMedia(head);
         }
 
+        if (head.StartsWith("OggS"u8))
+        {
+            return SniffedType.Ogg;
+        }
+
+        if (head.StartsWith("fLaC"u8))
+        {
+            return SniffedType.Flac;
+        }
+
+        if (head.Length >= 12 && head.StartsWith("RIFF"u8) && head[8..12].SequenceEqual("WAVE"u8))
+        {
+            return SniffedType.Wav;
+        }
+
+        // An ID3 tag, or straight into an MPEG audio frame: 11 sync bits, then a layer that is not "reserved".
+        if (head.StartsWith("ID3"u8) || (head.Length >= 2 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0 && (head[1] & 0x06) != 0))
+        {
+            return SniffedType.Mp3;
+        }
+
         return SniffedType.Unknown;
     }
 
@@ -79,6 +104,10 @@ public static class FileSniffer
         SniffedType.QuickTime => "video/quicktime",
         SniffedType.WebM => "video/webm",
         SniffedType.ThreeGp => "video/3gpp",
+        SniffedType.Mp3 => "audio/mpeg",
+        SniffedType.Ogg => "audio/ogg",
+        SniffedType.Wav => "audio/wav",
+        SniffedType.Flac => "audio/flac",
         _ => null,
     };
 
@@ -124,7 +153,7 @@ public static class FileSniffer
         _ when brand.StartsWith("3gp", StringComparison.Ordinal) || brand.StartsWith("3g2", StringComparison.Ordinal)
             => SniffedType.ThreeGp,
         "isom" or "iso2" or "iso3" or "iso4" or "iso5" or "iso6" or "mp41" or "mp42" or "mp71" or "avc1"
-            or "M4V " or "M4VH" or "M4VP" or "dash" or "mmp4" or "MSNV" or "NDAS" or "NDSC" or "f4v " or "XAVC"
+            or "M4V " or "M4VH" or "M4VP" or "M4A " or "M4B " or "dash" or "mmp4" or "MSNV" or "NDAS" or "NDSC" or "f4v " or "XAVC"
             => SniffedType.Mp4,
         _ => SniffedType.Unknown,
     };

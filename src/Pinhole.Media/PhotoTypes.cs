@@ -78,7 +78,7 @@ public sealed record ImageHeader(SniffedType Type, int Width, int Height)
     /// <summary>How many frames the file holds (GIF); 1 for a still image.</summary>
     public int Frames { get; init; } = 1;
 
-    /// <summary>An animated GIF: make it a video with <see cref="VideoProcessor.ProcessAnimatedGifAsync"/>.</summary>
+    /// <summary>An animated GIF: make it a video with <see cref="VideoProcessor.ProcessGifAsync"/>.</summary>
     public bool IsAnimated => Frames > 1;
 }
 

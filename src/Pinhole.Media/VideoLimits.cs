@@ -53,7 +53,7 @@ public sealed record VideoLimits(
     }
 
     /// <exception cref="MediaRejectedException">The probed file breaks a limit; the message says which and by how much.</exception>
-    internal void Check(VideoProbe probe, VideoKind kind)
+    public void Check(VideoProbe probe, VideoKind kind)
     {
         if (probe.Duration is { } duration)
         {

@@ -11,6 +11,11 @@ public sealed class FileSnifferTests
     [InlineData("474946383761", SniffedType.Gif)] // GIF87a
     [InlineData("524946462400000057454250565038", SniffedType.WebP)] // RIFF....WEBPVP8
     [InlineData("1A45DFA3A34286810142F7", SniffedType.WebM)]
+    [InlineData("4F676753000200000000", SniffedType.Ogg)] // OggS
+    [InlineData("664C614300000022", SniffedType.Flac)] // fLaC
+    [InlineData("524946462400000057415645666D7420", SniffedType.Wav)] // RIFF....WAVEfmt
+    [InlineData("494433040000000000", SniffedType.Mp3)] // ID3v2.4
+    [InlineData("FFFB9064", SniffedType.Mp3)] // MPEG-1 layer III frame, no tag
     public void EachMagicNumberIsRecognised(string hex, SniffedType expected)
     {
         Assert.Equal(expected, FileSniffer.Sniff(Convert.FromHexString(hex)));
@@ -67,9 +72,9 @@ public sealed class FileSnifferTests
     }
 
     [Fact]
-    public void RiffThatIsNotWebPIsUnknown()
+    public void RiffThatIsNeitherWebPNorWaveIsUnknown()
     {
-        Assert.Equal(SniffedType.Unknown, FileSniffer.Sniff("RIFF\x24\0\0\0WAVEfmt "u8));
+        Assert.Equal(SniffedType.Unknown, FileSniffer.Sniff("RIFF\x24\0\0\0AVI LIST"u8));
     }
 
     [Theory]
