@@ -82,6 +82,44 @@ public sealed class MediaSettings
     public int PreviewMaxEdge { get; set; } = 640;
 
     public int DescriptionLimit { get; set; } = 1500;
+
+    public long MaxVideoBytes { get; set; } = 200L * 1024 * 1024;
+
+    /// <summary>Longest video accepted (60 s by default; 15 s gives the classic Instagram Video feel).</summary>
+    public int MaxVideoSeconds { get; set; } = 60;
+
+    /// <summary>Largest video frame accepted, long edge × short edge (4K by default).</summary>
+    public int MaxVideoLongEdge { get; set; } = 3840;
+
+    public int MaxVideoShortEdge { get; set; } = 2160;
+
+    public double MaxVideoFrameRate { get; set; } = 120;
+
+    /// <summary>How many ffmpeg or ffprobe processes run at once (default: one per core).</summary>
+    public int VideoJobs { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>How long one ffmpeg job may run before it is killed.</summary>
+    public int VideoTimeoutSeconds { get; set; } = 600;
+
+    /// <summary>Photos up to this many pixels are processed inside the upload request and answered with 200.</summary>
+    public long InlinePixels { get; set; } = 4_000_000;
+
+    /// <summary>How many media are processed at once (default: one per core).</summary>
+    public int Workers { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>How long a worker holds a job before another may take it over (if the first died).</summary>
+    public int JobLeaseSeconds { get; set; } = 900;
+
+    /// <summary>Base delay before a job that failed for a passing reason is tried again (times the attempts).</summary>
+    public int JobRetrySeconds { get; set; } = 30;
+
+    public int JobMaxAttempts { get; set; } = 3;
+
+    /// <summary>Uploads never attached to a post are deleted after this many hours.</summary>
+    public int OrphanHours { get; set; } = 24;
+
+    /// <summary>How often unposted uploads are looked for.</summary>
+    public int JanitorSeconds { get; set; } = 600;
 }
 
 public sealed class RateLimitSettings
@@ -118,6 +156,12 @@ public sealed class PinholeOptionsValidator : IValidateOptions<PinholeOptions>
             errors.Add("Pinhole:Statuses:MaxMediaAttachments must be between 1 and 20.");
         if (options.Media.MaxImageBytes < 1024 || options.Media.MaxImagePixels < 1)
             errors.Add("Pinhole:Media limits must be positive.");
+        if (options.Media.MaxVideoBytes < 1024 || options.Media.MaxVideoSeconds < 1 || options.Media.MaxVideoLongEdge < 16
+            || options.Media.MaxVideoShortEdge < 16 || options.Media.MaxVideoFrameRate <= 0 || options.Media.VideoTimeoutSeconds < 1)
+            errors.Add("Pinhole:Media video limits must be positive.");
+        if (options.Media.Workers < 1 || options.Media.JobLeaseSeconds < 1 || options.Media.JobRetrySeconds < 1
+            || options.Media.JobMaxAttempts < 1 || options.Media.OrphanHours < 1 || options.Media.InlinePixels < 0 || options.Media.JanitorSeconds < 1)
+            errors.Add("Pinhole:Media workers, leases, retries and orphan hours must be positive.");
         if (options.Media.PreviewMaxEdge < 16 || options.Media.OriginalMaxEdge < options.Media.PreviewMaxEdge)
             errors.Add("Pinhole:Media:OriginalMaxEdge must be at least PreviewMaxEdge (≥ 16).");
         if (options.Trends.RefreshSeconds < 1)

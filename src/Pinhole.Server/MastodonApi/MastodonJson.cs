@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Pinhole.Server.Features.Media;
 using Pinhole.Server.MastodonApi.Entities;
 
 namespace Pinhole.Server.MastodonApi;
@@ -22,6 +23,11 @@ namespace Pinhole.Server.MastodonApi;
 [JsonSerializable(typeof(StatusContext))]
 [JsonSerializable(typeof(MediaAttachment))]
 [JsonSerializable(typeof(MediaMeta))]
+[JsonSerializable(typeof(Pinhole.Server.Features.Statuses.NewStatus))]
+[JsonSerializable(typeof(ScheduledStatus))]
+[JsonSerializable(typeof(IReadOnlyList<ScheduledStatus>))]
+[JsonSerializable(typeof(IReadOnlyList<StoredRendition>))]
+[JsonSerializable(typeof(List<FilterEndpoints.FilterEntity>))]
 [JsonSerializable(typeof(Application))]
 [JsonSerializable(typeof(Token))]
 [JsonSerializable(typeof(InstanceV1))]

@@ -15,7 +15,7 @@ public static class Api
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    public static async Task<(string ClientId, string ClientSecret)> CreateAppAsync(this PinholeApp app, string scopes = AllScopes, string redirectUri = "urn:ietf:wg:oauth:2.0:oob")
+    public static async Task<(string ClientId, string ClientSecret)> CreateAppAsync(this IPinholeServer app, string scopes = AllScopes, string redirectUri = "urn:ietf:wg:oauth:2.0:oob")
     {
         using var client = app.CreateClient();
         var created = await client.PostFormAsync("/api/v1/apps", ("client_name", "Test client"), ("redirect_uris", redirectUri), ("scopes", scopes));
@@ -23,7 +23,7 @@ public static class Api
     }
 
     /// <summary>An app-only token (client_credentials), as a client gets before anyone signs in.</summary>
-    public static async Task<string> AppTokenAsync(this PinholeApp app, string scopes = AllScopes)
+    public static async Task<string> AppTokenAsync(this IPinholeServer app, string scopes = AllScopes)
     {
         var (clientId, clientSecret) = await app.CreateAppAsync(scopes);
         using var client = app.CreateClient();
@@ -38,7 +38,7 @@ public static class Api
     /// Registers <paramref name="username"/> through POST /api/v1/accounts, as Mastodon apps do; for narrower
     /// <paramref name="scopes"/>, signs in again with the password grant asking for just those.
     /// </summary>
-    public static async Task<TestUser> RegisterAsync(this PinholeApp app, string username, string scopes = AllScopes)
+    public static async Task<TestUser> RegisterAsync(this IPinholeServer app, string username, string scopes = AllScopes)
     {
         var (clientId, clientSecret) = await app.CreateAppAsync();
         using var anonymous = app.CreateClient();
@@ -128,7 +128,7 @@ public static class Api
 
 public static class MediaApi
 {
-    public static async Task<HttpResponseMessage> SendUploadAsync(this HttpClient client, byte[] bytes, string fileName = "photo.jpg", string contentType = "image/jpeg", string? description = null, string? focus = null)
+    public static async Task<HttpResponseMessage> SendUploadAsync(this HttpClient client, byte[] bytes, string fileName = "photo.jpg", string contentType = "image/jpeg", string? description = null, string? focus = null, string? filter = null)
     {
         using var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(bytes);
@@ -138,6 +138,8 @@ public static class MediaApi
             form.Add(new StringContent(description), "description");
         if (focus is not null)
             form.Add(new StringContent(focus), "focus");
+        if (filter is not null)
+            form.Add(new StringContent(filter), "filter");
         return await client.PostAsync("/api/v2/media", form, TestContext.Current.CancellationToken);
     }
 
@@ -145,5 +147,28 @@ public static class MediaApi
     {
         using var response = await user.Client.SendUploadAsync(bytes, fileName, contentType, description);
         return await Api.ReadSuccessAsync(response);
+    }
+
+    /// <summary>Polls a media until it is no longer processing (206); returns the last answer.</summary>
+    public static async Task<HttpResponseMessage> WaitForMediaAsync(this TestUser user, string id)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var response = await user.Client.GetAsync($"/api/v1/media/{id}", TestContext.Current.CancellationToken);
+            if (response.StatusCode != System.Net.HttpStatusCode.PartialContent || DateTime.UtcNow > deadline)
+                return response;
+            response.Dispose();
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>Uploads, waits for processing, and returns the ready media (failing the test if it failed).</summary>
+    public static async Task<System.Text.Json.Nodes.JsonNode> UploadAndWaitAsync(this TestUser user, byte[] bytes, string fileName, string contentType, string? filter = null)
+    {
+        using var upload = await user.Client.SendUploadAsync(bytes, fileName, contentType, filter: filter);
+        var media = await Api.ReadSuccessAsync(upload);
+        using var ready = await user.WaitForMediaAsync(media.Id());
+        return await Api.ReadSuccessAsync(ready);
     }
 }

@@ -13,9 +13,9 @@ namespace Pinhole.Server.Tests.Infrastructure;
 public sealed partial class OAuthBrowser : IDisposable
 {
     private readonly HttpClient _browser;
-    private readonly PinholeApp _app;
+    private readonly IPinholeServer _app;
 
-    public OAuthBrowser(PinholeApp app)
+    public OAuthBrowser(IPinholeServer app)
     {
         _app = app;
         _browser = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = app.BaseAddress };

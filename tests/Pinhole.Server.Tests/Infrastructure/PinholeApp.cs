@@ -10,7 +10,7 @@ namespace Pinhole.Server.Tests.Infrastructure;
 /// database (SQLite file or PostgreSQL database). <see cref="RestartAsync"/> stops it and starts a new process
 /// image over the same data, as a crash-and-restart would.
 /// </summary>
-public sealed class PinholeApp : IAsyncDisposable
+public sealed class PinholeApp : IPinholeServer, IAsyncDisposable
 {
     private readonly Factory _factory;
     private bool _ownsStorage;
@@ -26,7 +26,23 @@ public sealed class PinholeApp : IAsyncDisposable
         BaseAddress = _factory.ClientOptions.BaseAddress;
     }
 
-    public sealed record DataLocation(string DataDir, string? PostgresConnectionString);
+    public sealed record DataLocation(string DataDir, string? PostgresConnectionString)
+    {
+        /// <summary>Drops the database and removes the directory, once no server uses them.</summary>
+        public async Task DeleteAsync()
+        {
+            if (PostgresConnectionString is { } postgres)
+                await TestDatabase.DropPostgresAsync(postgres);
+            try
+            {
+                Directory.Delete(DataDir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held by a closing server; the temp directory is cleaned by the OS in the end.
+            }
+        }
+    }
 
     public DataLocation Storage { get; }
 
@@ -38,6 +54,11 @@ public sealed class PinholeApp : IAsyncDisposable
     public TestClock Clock { get; } = new();
 
     public IServiceProvider Services => _factory.Services;
+
+    /// <summary>Fresh, empty storage of the kind this run uses (a data directory, and a PostgreSQL database if so).</summary>
+    public static async Task<DataLocation> NewStorageAsync() =>
+        new(Directory.CreateTempSubdirectory("pinhole-test-").FullName,
+            TestDatabase.IsPostgres ? await TestDatabase.CreatePostgresAsync(TestContext.Current.CancellationToken) : null);
 
     /// <summary>Starts a server on fresh storage; <paramref name="settings"/> are configuration overrides such as "Pinhole:Registrations".</summary>
     public static async Task<PinholeApp> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
@@ -70,18 +91,8 @@ public sealed class PinholeApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _factory.DisposeAsync();
-        if (!_ownsStorage)
-            return;
-        if (Storage.PostgresConnectionString is { } postgres)
-            await TestDatabase.DropPostgresAsync(postgres);
-        try
-        {
-            Directory.Delete(Storage.DataDir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held by a closing server; the temp directory is cleaned by the OS in the end.
-        }
+        if (_ownsStorage)
+            await Storage.DeleteAsync();
     }
 
     private sealed class Factory(DataLocation storage, IReadOnlyDictionary<string, string?> settings, TestClock clock) : WebApplicationFactory<Program>

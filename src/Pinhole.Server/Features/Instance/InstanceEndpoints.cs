@@ -14,7 +14,13 @@ public static class InstanceEndpoints
     /// <summary>The Mastodon API version Pinhole speaks, as clients read it from <c>version</c>.</summary>
     public const string CompatibleVersion = "4.3.0 (compatible; Pinhole 0.1.0)";
 
-    public static readonly IReadOnlyList<string> ImageTypes = ["image/jpeg", "image/png", "image/webp", "image/heic", "image/heif", "image/avif"];
+    /// <summary>What uploads may be; the bytes decide, so these are what the sniffer and ffprobe recognise.</summary>
+    public static readonly IReadOnlyList<string> MediaTypes =
+    [
+        "image/jpeg", "image/png", "image/webp", "image/gif", "image/heic", "image/heif", "image/avif",
+        "video/mp4", "video/quicktime", "video/webm", "video/3gpp", "video/x-m4v",
+        "audio/mp4", "audio/x-m4a", "audio/mpeg", "audio/ogg", "audio/wav", "audio/flac",
+    ];
 
     public static RouteGroupBuilder MapInstance(this RouteGroupBuilder api)
     {
@@ -90,8 +96,8 @@ public static class InstanceEndpoints
         new(settings.Statuses.MaxCharacters, settings.Statuses.MaxMediaAttachments, Statuses.StatusText.UrlLength);
 
     private static MediaLimits MediaLimits(PinholeOptions settings) =>
-        new(ImageTypes, settings.Media.DescriptionLimit, settings.Media.MaxImageBytes, settings.Media.MaxImagePixels,
-            VideoSizeLimit: 0, VideoFrameRateLimit: 0, VideoMatrixLimit: 0);
+        new(MediaTypes, settings.Media.DescriptionLimit, settings.Media.MaxImageBytes, settings.Media.MaxImagePixels,
+            settings.Media.MaxVideoBytes, (int)settings.Media.MaxVideoFrameRate, (long)settings.Media.MaxVideoLongEdge * settings.Media.MaxVideoShortEdge);
 
     private static async Task<long> CountAsync(Db db, string sql, object parameters, CancellationToken cancellationToken)
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Pinhole.Data;
@@ -11,56 +10,171 @@ using Pinhole.Server.MastodonApi.Entities;
 namespace Pinhole.Server.Features.Media;
 
 /// <summary>
-/// Turns an uploaded file into stored, safe media: the bytes decide what it is, libvips re-encodes it without
-/// any metadata (no GPS, no camera serial), and only the re-encoded files are ever served.
+/// Takes uploads in. The bytes decide what a file is; limits are checked before anything is decoded (a
+/// decompression bomb is refused from its header); the upload is kept as a private source and queued for
+/// processing, which re-encodes it without any metadata (no GPS, no camera serial). Small photos are processed at
+/// once, inside the request; everything else by the workers, and the client polls until it is ready.
 /// </summary>
-public sealed class MediaUploads(Db db, Snowflake ids, TimeProvider time, IMediaStore store, PhotoPipeline photos, IOptions<PinholeOptions> options)
+public sealed class MediaUploads(
+    Db db, Snowflake ids, TimeProvider time, IMediaStore store, PhotoPipeline photos, VideoPipeline videos, MediaJobs jobs, MediaProcessing processing,
+    MediaSignal signal, IOptions<PinholeOptions> options)
 {
     private readonly MediaSettings _settings = options.Value.Media;
     private readonly string _spool = Path.Combine(options.Value.DataDir, "tmp");
 
-    public async Task<MediaRow> CreateAsync(long accountId, IFormFile? file, string? description, MediaFocus focus, CancellationToken cancellationToken)
+    /// <param name="wait">Process before answering, whatever the size (Mastodon's v1 endpoint).</param>
+    public async Task<MediaRow> CreateAsync(long accountId, IFormFile? file, string? description, MediaFocus focus, string? filter, bool wait, CancellationToken cancellationToken)
     {
         ValidateDescription(description);
-        var photo = await ProcessAsync(file, (format, header) =>
-        [
-            new RenditionSpec("original", _settings.OriginalMaxEdge, format, Quality: 85),
-            new RenditionSpec("small", _settings.PreviewMaxEdge, format, Quality: 80),
-        ], cancellationToken);
-        var folder = MediaKeys.NewFolder();
-        var keys = await StoreAsync(folder, photo.Renditions, cancellationToken);
-        var original = photo.Renditions[0];
-        var small = photo.Renditions[1];
-        var meta = new MediaMeta { Original = MediaSize.Of(original.Width, original.Height), Small = MediaSize.Of(small.Width, small.Height) };
-        var row = new MediaRow
+        ValidateFilter(filter);
+        var (path, type) = await SpoolAsync(file, cancellationToken);
+        try
         {
-            Id = ids.NextId(),
-            AccountId = accountId,
-            Type = "image",
-            FileKey = keys[0],
-            ContentType = MediaKeys.ContentType(keys[0]),
-            PreviewKey = keys[1],
-            Meta = JsonSerializer.Serialize(meta, MastodonJson.Default.MediaMeta),
-            Blurhash = photo.BlurHash,
-            Description = string.IsNullOrWhiteSpace(description) ? null : description,
-            FocusX = focus.X,
-            FocusY = focus.Y,
-        };
-        await db.WriteAsync((connection, transaction) => connection.ExecuteAsync(connection.Command(
-            """
-            INSERT INTO media_attachments (id, account_id, type, file_key, content_type, preview_key, meta, blurhash, description, focus_x, focus_y, created_at)
-            VALUES (@Id, @AccountId, @Type, @FileKey, @ContentType, @PreviewKey, @Meta, @Blurhash, @Description, @FocusX, @FocusY, @now)
-            """,
-            new { row.Id, row.AccountId, row.Type, row.FileKey, row.ContentType, row.PreviewKey, row.Meta, row.Blurhash, row.Description, row.FocusX, row.FocusY, now = time.GetUtcNow().ToUnixTimeMilliseconds() },
-            transaction, cancellationToken: cancellationToken)), cancellationToken);
-        return row;
+            var (kind, inline) = await KindAsync(path, type, cancellationToken);
+            inline |= wait;
+            var size = new FileInfo(path).Length;
+            var source = await store.SaveSourceAsync(path, cancellationToken);
+            var id = ids.NextId();
+            await db.WriteAsync(async (connection, transaction) =>
+            {
+                await connection.ExecuteAsync(connection.Command(
+                    """
+                    INSERT INTO media_attachments (id, account_id, type, file_key, content_type, meta, description, focus_x, focus_y, created_at,
+                        state, source_key, size, filter)
+                    VALUES (@id, @accountId, @kind, '', '', '{}', @description, @x, @y, @now, @processing, @source, @size, @filter)
+                    """,
+                    new
+                    {
+                        id, accountId, kind, description = string.IsNullOrWhiteSpace(description) ? null : description, x = focus.X, y = focus.Y,
+                        now = time.GetUtcNow().ToUnixTimeMilliseconds(), processing = MediaStates.Processing, source, size, filter,
+                    },
+                    transaction, cancellationToken));
+                await jobs.EnqueueAsync(connection, transaction, id, leased: inline, cancellationToken);
+            }, cancellationToken);
+
+            if (inline)
+                await ProcessNowAsync(id, cancellationToken);
+            else
+                signal.Poke();
+            return await LoadAsync(accountId, id, cancellationToken);
+        }
+        catch (MediaRejectedException rejected)
+        {
+            throw ApiException.Unprocessable($"Validation failed: {rejected.Message}");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>
+    /// Makes an upload's files again from its source (kept until its post goes out) after its filter or focal point
+    /// changed, in the background. The media stays ready meanwhile, serving its current files, so a client that
+    /// sets alt text and focus and posts at once is never refused.
+    /// </summary>
+    public async Task ReprocessAsync(long mediaId, CancellationToken cancellationToken)
+    {
+        await db.WriteAsync((connection, transaction) => jobs.EnqueueAsync(connection, transaction, mediaId, leased: false, cancellationToken), cancellationToken);
+        signal.Poke();
+    }
+
+    public async Task<MediaRow> LoadAsync(long accountId, long mediaId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<MediaRow>(connection.Command(
+            $"SELECT {MediaRow.Columns} FROM media_attachments m WHERE m.id = @mediaId AND m.account_id = @accountId",
+            new { mediaId, accountId }, cancellationToken: cancellationToken)) ?? throw ApiException.NotFound();
+    }
+
+    // Inside the request; if the client goes away meanwhile, the job is let go for a worker to finish.
+    private async Task ProcessNowAsync(long mediaId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await processing.RunAsync(new ClaimedJob { MediaId = mediaId, Attempts = 1, Version = 1 }, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await jobs.RetryLaterAsync(mediaId, 0, "the upload request ended before processing finished", CancellationToken.None);
+            signal.Poke();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// What the upload becomes (image, gifv, video or audio), from its header or ffprobe's reading, its limits
+    /// checked before anything is decoded; and whether it is small enough to make inside the request.
+    /// </summary>
+    private async Task<(string Kind, bool Inline)> KindAsync(string path, SniffedType type, CancellationToken cancellationToken)
+    {
+        if (IsPhoto(type))
+        {
+            var header = photos.ReadHeader(path);
+            return header.IsAnimated ? ("gifv", false) : ("image", (long)header.Width * header.Height <= _settings.InlinePixels);
+        }
+        if (!IsVideoOrAudio(type))
+            throw new MediaRejectedException("not an image or video");
+        var probe = await videos.ProbeAsync(path, cancellationToken);
+        return (probe.Video is null ? "audio" : "video", false);
+    }
+
+    private static bool IsPhoto(SniffedType type) =>
+        type is SniffedType.Jpeg or SniffedType.Png or SniffedType.WebP or SniffedType.Gif or SniffedType.Heif or SniffedType.Avif;
+
+    private static bool IsVideoOrAudio(SniffedType type) =>
+        type is SniffedType.Mp4 or SniffedType.QuickTime or SniffedType.WebM or SniffedType.ThreeGp
+            or SniffedType.Mp3 or SniffedType.Ogg or SniffedType.Wav or SniffedType.Flac;
+
+    /// <summary>Copies the upload to the spool and reads what it is; refuses it at once if it is empty or too large for its kind.</summary>
+    private async Task<(string Path, SniffedType Type)> SpoolAsync(IFormFile? file, CancellationToken cancellationToken)
+    {
+        if (file is null)
+            throw ApiException.Unprocessable("Validation failed: File can't be blank");
+        if (file.Length == 0)
+            throw ApiException.Unprocessable("Validation failed: the file is empty");
+        Directory.CreateDirectory(_spool);
+        var path = Path.Combine(_spool, Guid.NewGuid().ToString("N"));
+        await using (var spooled = File.Create(path))
+            await file.CopyToAsync(spooled, cancellationToken);
+        var head = new byte[FileSniffer.HeadLength];
+        int read;
+        await using (var stream = File.OpenRead(path))
+            read = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
+        var type = FileSniffer.Sniff(head.AsSpan(0, read));
+        var limit = IsVideoOrAudio(type) ? _settings.MaxVideoBytes : _settings.MaxImageBytes;
+        if (file.Length > limit)
+        {
+            File.Delete(path);
+            throw new ApiException(StatusCodes.Status413PayloadTooLarge, $"The file is larger than the limit of {limit / (1024 * 1024)} MB");
+        }
+        return (path, type);
     }
 
     /// <summary>A profile picture or header: one stripped rendition, its long edge at most <paramref name="maxEdge"/>; returns its key.</summary>
     public async Task<string> StoreProfileImageAsync(IFormFile file, string name, int maxEdge, CancellationToken cancellationToken)
     {
-        var photo = await ProcessAsync(file, (format, _) => [new RenditionSpec(name, maxEdge, format, Quality: 85)], cancellationToken);
-        return (await StoreAsync(MediaKeys.NewFolder(), photo.Renditions, cancellationToken))[0];
+        var (path, type) = await SpoolAsync(file, cancellationToken);
+        try
+        {
+            if (!IsPhoto(type))
+                throw new MediaRejectedException("a profile picture must be a photo");
+            photos.ReadHeader(path);
+            var format = type is SniffedType.Png or SniffedType.WebP ? OutputFormat.WebP : OutputFormat.Jpeg;
+            var photo = await photos.ProcessAsync(path, [new RenditionSpec(name, maxEdge, format, Quality: 85)], cancellationToken);
+            var key = $"{MediaKeys.NewFolder()}/{name}.{(format == OutputFormat.Jpeg ? "jpg" : "webp")}";
+            using var bytes = new MemoryStream(photo.Renditions[0].Bytes, writable: false);
+            await store.PutAsync(key, bytes, cancellationToken);
+            return key;
+        }
+        catch (MediaRejectedException rejected)
+        {
+            throw ApiException.Unprocessable($"Validation failed: {rejected.Message}");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     public Task DeleteFileAsync(string key, CancellationToken cancellationToken) => store.DeleteAsync(key, cancellationToken);
@@ -69,6 +183,12 @@ public sealed class MediaUploads(Db db, Snowflake ids, TimeProvider time, IMedia
     {
         if (description?.Length > _settings.DescriptionLimit)
             throw ApiException.Unprocessable($"Validation failed: Description is too long (maximum is {_settings.DescriptionLimit} characters)");
+    }
+
+    public static void ValidateFilter(string? filter)
+    {
+        if (filter is not null && !Filters.Exists(filter))
+            throw ApiException.Unprocessable($"Validation failed: there is no filter called {filter}; GET /api/v1/pinhole/filters lists them");
     }
 
     /// <summary>Mastodon's focal point, "x,y" with both in [-1, 1].</summary>
@@ -83,50 +203,5 @@ public sealed class MediaUploads(Db db, Snowflake ids, TimeProvider time, IMedia
             x is >= -1 and <= 1 && y is >= -1 and <= 1)
             return new MediaFocus(x, y);
         throw ApiException.Unprocessable("Validation failed: focus must be two numbers between -1.0 and 1.0, as \"x,y\"");
-    }
-
-    private async Task<PhotoResult> ProcessAsync(IFormFile? file, Func<OutputFormat, ImageHeader, RenditionSpec[]> renditions, CancellationToken cancellationToken)
-    {
-        if (file is null)
-            throw ApiException.Unprocessable("Validation failed: File can't be blank");
-        if (file.Length == 0)
-            throw ApiException.Unprocessable("Validation failed: the file is empty");
-        if (file.Length > _settings.MaxImageBytes)
-            throw new ApiException(StatusCodes.Status413PayloadTooLarge, $"The file is larger than the limit of {_settings.MaxImageBytes / (1024 * 1024)} MB");
-
-        Directory.CreateDirectory(_spool);
-        var path = Path.Combine(_spool, Guid.NewGuid().ToString("N"));
-        try
-        {
-            await using (var spooled = File.Create(path))
-                await file.CopyToAsync(spooled, cancellationToken);
-            var header = photos.ReadHeader(path);
-            if (header.Type is not (SniffedType.Jpeg or SniffedType.Png or SniffedType.WebP or SniffedType.Heif or SniffedType.Avif))
-                throw ApiException.Unprocessable($"Validation failed: {FileSniffer.MimeType(header.Type)} files are not supported yet");
-            // Photos from cameras stay JPEG; anything that may carry transparency (PNG, WebP) becomes WebP.
-            var format = header.Type is SniffedType.Png or SniffedType.WebP ? OutputFormat.WebP : OutputFormat.Jpeg;
-            return await photos.ProcessAsync(path, renditions(format, header), cancellationToken);
-        }
-        catch (MediaRejectedException rejected)
-        {
-            throw ApiException.Unprocessable($"Validation failed: {rejected.Message}");
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-
-    private async Task<string[]> StoreAsync(string folder, IReadOnlyList<Rendition> renditions, CancellationToken cancellationToken)
-    {
-        var keys = new string[renditions.Count];
-        for (var i = 0; i < renditions.Count; i++)
-        {
-            var rendition = renditions[i];
-            keys[i] = $"{folder}/{rendition.Name}.{(rendition.Format == OutputFormat.Jpeg ? "jpg" : "webp")}";
-            using var bytes = new MemoryStream(rendition.Bytes, writable: false);
-            await store.PutAsync(keys[i], bytes, cancellationToken);
-        }
-        return keys;
     }
 }

@@ -15,12 +15,28 @@ public sealed class PhotoPipeline(IOptions<PinholeOptions> options) : IDisposabl
 
     public ImageHeader ReadHeader(string path) => _processor.ReadHeader(path);
 
-    public async Task<PhotoResult> ProcessAsync(string path, IReadOnlyList<RenditionSpec> renditions, CancellationToken cancellationToken)
+    public Task<PhotoResult> ProcessAsync(string path, IReadOnlyList<RenditionSpec> renditions, CancellationToken cancellationToken) =>
+        ProcessAsync(path, renditions, PhotoEdits.None, cancellationToken);
+
+    public async Task<PhotoResult> ProcessAsync(string path, IReadOnlyList<RenditionSpec> renditions, PhotoEdits edits, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            return await Task.Run(() => _processor.Process(path, renditions, cancellationToken), cancellationToken);
+            return await Task.Run(() => _processor.Process(path, renditions, edits, cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<FilterPreview>> PreviewFiltersAsync(string samplePath, int size, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await Task.Run(() => _processor.PreviewFilters(samplePath, size, OutputFormat.WebP, cancellationToken), cancellationToken);
         }
         finally
         {

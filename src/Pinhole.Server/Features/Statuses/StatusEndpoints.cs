@@ -16,12 +16,14 @@ public static class StatusEndpoints
         .AddSingleton<StatusPosting>()
         .AddSingleton<StatusInteractions>()
         .AddSingleton<StatusEditing>()
+        .AddSingleton<PendingStatuses>()
         .AddSingleton<StatusViews>();
 
     public static RouteGroupBuilder MapStatuses(this RouteGroupBuilder api)
     {
         var statuses = api.MapGroup("/v1/statuses");
         statuses.MapPost("/", Create).RequireScope(Scopes.WriteStatuses);
+        api.MapHeldPosts();
         statuses.MapGet("/{id:long}", Get).AllowAnonymous(Scopes.ReadStatuses);
         statuses.MapDelete("/{id:long}", Delete).RequireScope(Scopes.WriteStatuses);
         statuses.MapPut("/{id:long}", Edit).RequireScope(Scopes.WriteStatuses);
@@ -37,7 +39,14 @@ public static class StatusEndpoints
         return api;
     }
 
-    private static async Task<Ok<Status>> Create(HttpContext http, Caller caller, StatusPosting posting, Db db, StatusViews views, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts. A post naming media still being processed is refused (422), as on Mastodon, unless the client asks
+    /// to wait (<c>pinhole_wait_for_media=true</c> or the header <c>Pinhole-Wait-For-Media: true</c>): then it is
+    /// held and goes out as soon as its media are ready, and the answer is a 202 with the held post (a
+    /// ScheduledStatus) — so someone can press "post" and walk away.
+    /// </summary>
+    private static async Task<IResult> Create(HttpContext http, Caller caller, StatusPosting posting, PendingStatuses pending, Db db, StatusViews views,
+        MediaViews media, CancellationToken cancellationToken)
     {
         var form = await RequestParams.ReadAsync(http.Request, cancellationToken);
         if (form.Has("poll[options]"))
@@ -58,8 +67,39 @@ public static class StatusEndpoints
             string.IsNullOrEmpty(form.Text("language")) ? null : form.Text("language"),
             http.Request.Headers["Idempotency-Key"].FirstOrDefault(),
             caller.AppId);
-        var id = await posting.CreateAsync(caller.Account, request, cancellationToken);
+        var wait = form.Bool("pinhole_wait_for_media") == true
+            || string.Equals(http.Request.Headers["Pinhole-Wait-For-Media"].ToString(), "true", StringComparison.OrdinalIgnoreCase);
+        long id;
+        try
+        {
+            id = await posting.CreateAsync(caller.Account, request, cancellationToken);
+        }
+        catch (MediaPendingException pendingMedia)
+        {
+            if (!wait)
+                throw pendingMedia.AsRefusal();
+            var (heldOrPosted, published) = await pending.HoldAsync(caller.Account, request, pendingMedia.MediaIds, cancellationToken);
+            if (!published)
+                return await HeldAsync(db, media, views, caller.Account, heldOrPosted, cancellationToken);
+            id = heldOrPosted;
+        }
         return TypedResults.Ok(await RenderVisibleAsync(db, views, caller, id, cancellationToken));
+    }
+
+    private static async Task<IResult> HeldAsync(Db db, MediaViews media, StatusViews views, long author, long heldId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<PendingStatuses.Row>(connection.Command(
+            $"SELECT {PendingStatuses.Columns} FROM pending_statuses p WHERE p.id = @heldId AND p.account_id = @author",
+            new { heldId, author }, cancellationToken: cancellationToken));
+        // Published between the hold and this read: the post itself is what the client wants.
+        if (row is null)
+        {
+            var published = await PendingStatuses.PublishedAsAsync(connection, author, heldId, cancellationToken) ?? throw ApiException.NotFound();
+            return TypedResults.Ok(await views.RenderAsync(connection, author, published, cancellationToken) ?? throw ApiException.NotFound());
+        }
+        var held = (await HeldPostEndpoints.RenderAsync(connection, media, [row], cancellationToken))[0];
+        return TypedResults.Json(held, MastodonJson.Default.ScheduledStatus, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<Ok<Status>> Get(long id, Caller caller, Db db, StatusViews views, CancellationToken cancellationToken) =>

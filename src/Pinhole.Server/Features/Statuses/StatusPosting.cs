@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Pinhole.Data;
+using Pinhole.Server.Features.Media;
 using Pinhole.Server.Features.Notifications;
 using Pinhole.Server.Hosting;
 using Pinhole.Server.MastodonApi;
@@ -24,7 +25,7 @@ public sealed record NewStatus(
 /// parent's counters, the idempotency key) changes in one transaction, so a crash or a concurrent request never
 /// leaves a counter off by one or a post half-made.
 /// </summary>
-public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOptions<PinholeOptions> options, Notifier notifier)
+public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOptions<PinholeOptions> options, Notifier notifier, MediaSources sources)
 {
     private const string IdempotencyScope = "status";
 
@@ -44,63 +45,70 @@ public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOpti
     /// <summary>Creates a post and returns its id; a retry with the same Idempotency-Key returns the first post's id.</summary>
     public async Task<long> CreateAsync(long author, NewStatus request, CancellationToken cancellationToken)
     {
+        var id = await db.WriteAsync((connection, transaction) => CreateInAsync(connection, transaction, author, request, cancellationToken), cancellationToken);
+        await sources.ReleaseAsync(id, cancellationToken);
+        return id;
+    }
+
+    /// <summary>
+    /// Creates a post inside the caller's transaction (a held post is published in the same transaction that
+    /// claims it). Throws <see cref="MediaPendingException"/> when a photo or video is still being processed.
+    /// </summary>
+    public async Task<long> CreateInAsync(DbConnection connection, DbTransaction transaction, long author, NewStatus request, CancellationToken cancellationToken)
+    {
         var text = request.Text ?? "";
         var spoiler = request.SpoilerText ?? "";
         Validate(request, text, spoiler);
         var parsed = StatusText.Parse(text);
 
-        return await db.WriteAsync(async (connection, transaction) =>
+        if (request.IdempotencyKey is { } key &&
+            await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
+                "SELECT result_id FROM idempotency_keys WHERE account_id = @author AND scope = @IdempotencyScope AND key = @key",
+                new { author, IdempotencyScope, key }, transaction, cancellationToken: cancellationToken)) is { } earlier)
+            return earlier;
+        var defaults = await connection.QuerySingleAsync<UserDefaults>(connection.Command(
+            "SELECT default_visibility, default_sensitive, default_language FROM users WHERE account_id = @author",
+            new { author }, transaction, cancellationToken: cancellationToken));
+        var parent = request.InReplyToId is { } parentId ? await FindVisibleParentAsync(connection, transaction, author, parentId, cancellationToken) : null;
+        await CheckMediaAsync(connection, transaction, author, request.MediaIds, cancellationToken);
+
+        var id = ids.NextId();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await connection.ExecuteAsync(connection.Command(
+            """
+            INSERT INTO statuses (id, account_id, in_reply_to_id, in_reply_to_account_id, text, spoiler_text, visibility, sensitive, language, has_media, application_id, created_at)
+            VALUES (@id, @author, @parentId, @parentAccountId, @text, @spoiler, @visibility, @sensitive, @language, @hasMedia, @ApplicationId, @now);
+            UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = @now WHERE id = @author;
+            UPDATE statuses SET replies_count = replies_count + 1 WHERE id = @parentId;
+            """,
+            new
+            {
+                id, author, parentId = parent?.Id, parentAccountId = parent?.AccountId, text, spoiler,
+                visibility = (int)(request.Visibility ?? defaults.DefaultVisibility),
+                sensitive = (request.Sensitive ?? defaults.DefaultSensitive) || spoiler.Length > 0,
+                language = request.Language ?? defaults.DefaultLanguage,
+                hasMedia = request.MediaIds.Count > 0, request.ApplicationId, now,
+            },
+            transaction, cancellationToken: cancellationToken));
+        await LinkMediaAsync(connection, transaction, id, request.MediaIds, cancellationToken);
+        var visibility = request.Visibility ?? defaults.DefaultVisibility;
+        foreach (var mentioned in await LinkMentionsAsync(connection, transaction, id, parsed.Mentions, cancellationToken))
+            await notifier.NotifyAsync(connection, transaction, mentioned, author, NotificationTypes.Mention, id, cancellationToken);
+        // Followers who asked to hear of every post: not for direct posts, nor for replies to someone else.
+        if (visibility != Visibility.Direct && (parent is null || parent.AccountId == author))
         {
-            if (request.IdempotencyKey is { } key &&
-                await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
-                    "SELECT result_id FROM idempotency_keys WHERE account_id = @author AND scope = @IdempotencyScope AND key = @key",
-                    new { author, IdempotencyScope, key }, transaction, cancellationToken: cancellationToken)) is { } earlier)
-                return earlier;
-
-            var defaults = await connection.QuerySingleAsync<UserDefaults>(connection.Command(
-                "SELECT default_visibility, default_sensitive, default_language FROM users WHERE account_id = @author",
-                new { author }, transaction, cancellationToken: cancellationToken));
-            var parent = request.InReplyToId is { } parentId ? await FindVisibleParentAsync(connection, transaction, author, parentId, cancellationToken) : null;
-            await CheckMediaAsync(connection, transaction, author, request.MediaIds, cancellationToken);
-
-            var id = ids.NextId();
-            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            foreach (var follower in await connection.QueryAsync<long>(connection.Command(
+                "SELECT account_id FROM follows WHERE target_account_id = @author AND notify = TRUE", new { author }, transaction, cancellationToken)))
+                await notifier.NotifyAsync(connection, transaction, follower, author, NotificationTypes.Status, id, cancellationToken);
+        }
+        await LinkTagsAsync(connection, transaction, id, parsed.Tags, now, cancellationToken);
+        if (request.IdempotencyKey is { } newKey)
+        {
             await connection.ExecuteAsync(connection.Command(
-                """
-                INSERT INTO statuses (id, account_id, in_reply_to_id, in_reply_to_account_id, text, spoiler_text, visibility, sensitive, language, has_media, application_id, created_at)
-                VALUES (@id, @author, @parentId, @parentAccountId, @text, @spoiler, @visibility, @sensitive, @language, @hasMedia, @ApplicationId, @now);
-                UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = @now WHERE id = @author;
-                UPDATE statuses SET replies_count = replies_count + 1 WHERE id = @parentId;
-                """,
-                new
-                {
-                    id, author, parentId = parent?.Id, parentAccountId = parent?.AccountId, text, spoiler,
-                    visibility = (int)(request.Visibility ?? defaults.DefaultVisibility),
-                    sensitive = (request.Sensitive ?? defaults.DefaultSensitive) || spoiler.Length > 0,
-                    language = request.Language ?? defaults.DefaultLanguage,
-                    hasMedia = request.MediaIds.Count > 0, request.ApplicationId, now,
-                },
-                transaction, cancellationToken: cancellationToken));
-            await LinkMediaAsync(connection, transaction, id, request.MediaIds, cancellationToken);
-            var visibility = request.Visibility ?? defaults.DefaultVisibility;
-            foreach (var mentioned in await LinkMentionsAsync(connection, transaction, id, parsed.Mentions, cancellationToken))
-                await notifier.NotifyAsync(connection, transaction, mentioned, author, NotificationTypes.Mention, id, cancellationToken);
-            // Followers who asked to hear of every post: not for direct posts, nor for replies to someone else.
-            if (visibility != Visibility.Direct && (parent is null || parent.AccountId == author))
-            {
-                foreach (var follower in await connection.QueryAsync<long>(connection.Command(
-                    "SELECT account_id FROM follows WHERE target_account_id = @author AND notify = TRUE", new { author }, transaction, cancellationToken)))
-                    await notifier.NotifyAsync(connection, transaction, follower, author, NotificationTypes.Status, id, cancellationToken);
-            }
-            await LinkTagsAsync(connection, transaction, id, parsed.Tags, now, cancellationToken);
-            if (request.IdempotencyKey is { } newKey)
-            {
-                await connection.ExecuteAsync(connection.Command(
-                    "INSERT INTO idempotency_keys (account_id, scope, key, result_id, created_at) VALUES (@author, @IdempotencyScope, @newKey, @id, @now)",
-                    new { author, IdempotencyScope, newKey, id, now }, transaction, cancellationToken: cancellationToken));
-            }
-            return id;
-        }, cancellationToken);
+                "INSERT INTO idempotency_keys (account_id, scope, key, result_id, created_at) VALUES (@author, @IdempotencyScope, @newKey, @id, @now)",
+                new { author, IdempotencyScope, newKey, id, now }, transaction, cancellationToken: cancellationToken));
+        }
+        return id;
     }
 
     /// <summary>Deletes the caller's post (or reblog) and returns what it was, so a client can offer "delete and redraft".</summary>
@@ -161,16 +169,29 @@ public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOpti
             $"SELECT s.id, s.account_id FROM statuses s WHERE s.id = @parentId AND s.reblog_of_id IS NULL AND {VisibleTo.Viewer("s")}",
             new { parentId, viewer = author }, transaction, cancellationToken: cancellationToken)) ?? throw ApiException.NotFound();
 
+    private sealed class MediaState
+    {
+        public long Id { get; init; }
+        public string State { get; init; } = "";
+        public string? Failure { get; init; }
+    }
+
+    /// <summary>Media must be the author's own, not posted yet, and processed; a failed one is refused with its reason.</summary>
     private static async Task CheckMediaAsync(DbConnection connection, DbTransaction transaction, long author, IReadOnlyList<long> mediaIds, CancellationToken cancellationToken)
     {
         if (mediaIds.Count == 0)
             return;
-        var usable = (await connection.QueryAsync<long>(connection.Command(
-            "SELECT id FROM media_attachments WHERE id IN @mediaIds AND account_id = @author AND status_id IS NULL",
-            new { mediaIds, author }, transaction, cancellationToken: cancellationToken))).ToHashSet();
-        var missing = mediaIds.Where(m => !usable.Contains(m)).ToList();
+        var usable = (await connection.QueryAsync<MediaState>(connection.Command(
+            "SELECT id, state, failure FROM media_attachments WHERE id IN @mediaIds AND account_id = @author AND status_id IS NULL",
+            new { mediaIds, author }, transaction, cancellationToken: cancellationToken))).ToDictionary(m => m.Id);
+        var missing = mediaIds.Where(m => !usable.ContainsKey(m)).ToList();
         if (missing.Count > 0)
             throw ApiException.Unprocessable($"Validation failed: media not found or already posted: {string.Join(", ", missing)}");
+        if (usable.Values.FirstOrDefault(m => m.State == MediaStates.Failed) is { } failed)
+            throw ApiException.Unprocessable($"Validation failed: media {failed.Id} could not be processed: {failed.Failure}");
+        var processing = usable.Values.Where(m => m.State == MediaStates.Processing).Select(m => m.Id).ToList();
+        if (processing.Count > 0)
+            throw new MediaPendingException(processing);
     }
 
     internal static async Task LinkMediaAsync(DbConnection connection, DbTransaction transaction, long statusId, IReadOnlyList<long> mediaIds, CancellationToken cancellationToken)
