@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Pinhole needs, only those missing.
-#   scripts/install-deps.sh run    what the server needs (libvips)
+#   scripts/install-deps.sh run    what the server needs (libvips, ffmpeg with ffprobe)
 #   scripts/install-deps.sh test   plus what the test suite drives (libvips' CLI, exiftool, PostgreSQL)
 set -euo pipefail
 
-packages=(libvips42 libsqlite3-0 libicu72)
+packages=(libvips42 ffmpeg libsqlite3-0 libicu72)
 if [ "${1:-run}" = "test" ]; then
   packages+=(libvips-tools libimage-exiftool-perl postgresql)
 fi
