@@ -13,6 +13,7 @@ using Pinhole.Server.Features.Search;
 using Pinhole.Server.Features.Statuses;
 using Pinhole.Server.Features.Tags;
 using Pinhole.Server.Features.Timelines;
+using Pinhole.Server.Features.Uploads;
 using Pinhole.Server.Hosting;
 using Pinhole.Server.MastodonApi;
 using Pinhole.Server.Web;
@@ -22,7 +23,7 @@ builder.AddPinholeCore();   // settings, clock, snowflake ids, the database, pub
 builder.AddMastodonApi();   // bearer tokens and scopes
 builder.AddRateLimits();
 builder.AddWebPages();      // Razor pages, cookie sessions, anti-forgery
-builder.Services.AddOAuth().AddAccounts().AddFollows().AddBlocks().AddStatuses().AddMedia().AddNotifications().AddTags();
+builder.Services.AddOAuth().AddAccounts().AddFollows().AddBlocks().AddStatuses().AddMedia().AddUploads().AddNotifications().AddTags();
 builder.Services.AddHealthChecks();
 
 var app = builder.Build();
@@ -36,7 +37,7 @@ app.UseAntiforgery();
 
 var api = app.MapMastodonApi();
 api.MapApps().MapAccounts().MapFollows().MapBlocks().MapStatuses().MapTimelines().MapInstance().MapAdmin();
-api.MapNotifications().MapTags().MapBookmarks().MapPins().MapLists().MapSearch();
+api.MapNotifications().MapTags().MapBookmarks().MapPins().MapLists().MapSearch().MapUploads();
 app.MapMedia(api);
 app.MapOAuth().MapAuthorizePages().MapDiscovery();
 app.MapHealthChecks("/health");

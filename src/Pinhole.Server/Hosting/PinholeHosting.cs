@@ -20,6 +20,7 @@ public static partial class PinholeHosting
             services.GetRequiredService<IOptions<PinholeOptions>>().Value, services.GetRequiredService<IConfiguration>()));
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<PublicUrl>();
+        builder.Services.AddSingleton<IdempotencyKeys>();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<PinholeOptions>>((kestrel, pinhole) =>
         {
             kestrel.AddServerHeader = false;

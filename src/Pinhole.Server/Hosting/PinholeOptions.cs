@@ -47,6 +47,8 @@ public sealed class PinholeOptions
 
     public MediaSettings Media { get; set; } = new();
 
+    public UploadSettings Uploads { get; set; } = new();
+
     public RateLimitSettings RateLimits { get; set; } = new();
 
     public TrendSettings Trends { get; set; } = new();
@@ -119,6 +121,22 @@ public sealed class MediaSettings
     public int OrphanHours { get; set; } = 24;
 
     /// <summary>How often unposted uploads are looked for.</summary>
+    public int JanitorSeconds { get; set; } = 600;
+}
+
+/// <summary>Resumable (tus) uploads.</summary>
+public sealed class UploadSettings
+{
+    /// <summary>Largest resumable upload (500 MB); the media limits of its kind still apply once it is complete.</summary>
+    public long MaxBytes { get; set; } = 500L * 1024 * 1024;
+
+    /// <summary>How long an unfinished upload stays resumable (7 days).</summary>
+    public int ExpiryHours { get; set; } = 168;
+
+    /// <summary>Unfinished uploads one account may have at once.</summary>
+    public int MaxInProgress { get; set; } = 20;
+
+    /// <summary>How often expired uploads and day-old idempotency keys are deleted.</summary>
     public int JanitorSeconds { get; set; } = 600;
 }
 

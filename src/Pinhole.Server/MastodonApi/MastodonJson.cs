@@ -28,6 +28,7 @@ namespace Pinhole.Server.MastodonApi;
 [JsonSerializable(typeof(IReadOnlyList<ScheduledStatus>))]
 [JsonSerializable(typeof(IReadOnlyList<StoredRendition>))]
 [JsonSerializable(typeof(List<FilterEndpoints.FilterEntity>))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(Application))]
 [JsonSerializable(typeof(Token))]
 [JsonSerializable(typeof(InstanceV1))]

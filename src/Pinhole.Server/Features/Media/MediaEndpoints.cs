@@ -52,8 +52,9 @@ public static class MediaEndpoints
     {
         var form = await RequestParams.ReadAsync(http.Request, cancellationToken);
         var filter = form.Text("filter");
-        return await uploads.CreateAsync(caller.Account, form.Files?.GetFile("file"), form.Text("description"),
-            MediaUploads.ParseFocus(form.Text("focus")), string.IsNullOrEmpty(filter) ? null : filter, wait, cancellationToken);
+        var details = new MediaUploads.Details(form.Text("description"), MediaUploads.ParseFocus(form.Text("focus")),
+            string.IsNullOrEmpty(filter) ? null : filter, IdempotencyKeys.FromHeader(http.Request));
+        return await uploads.CreateAsync(caller.Account, form.Files?.GetFile("file"), details, wait, cancellationToken);
     }
 
     /// <summary>Ready: 200. Still processing: 202 (after an upload) or 206 (when asked again), with no URLs yet. Failed: 422 with the reason.</summary>

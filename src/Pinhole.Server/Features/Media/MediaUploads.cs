@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -17,19 +18,55 @@ namespace Pinhole.Server.Features.Media;
 /// </summary>
 public sealed class MediaUploads(
     Db db, Snowflake ids, TimeProvider time, IMediaStore store, PhotoPipeline photos, VideoPipeline videos, MediaJobs jobs, MediaProcessing processing,
-    MediaSignal signal, IOptions<PinholeOptions> options)
+    MediaSignal signal, IdempotencyKeys idempotency, IOptions<PinholeOptions> options)
 {
     private readonly MediaSettings _settings = options.Value.Media;
     private readonly string _spool = Path.Combine(options.Value.DataDir, "tmp");
 
+    /// <summary>What the person said about an upload, besides its bytes.</summary>
+    public sealed record Details(string? Description, MediaFocus Focus, string? Filter, string? IdempotencyKey);
+
+    private const string IdempotencyScope = "media";
+
     /// <param name="wait">Process before answering, whatever the size (Mastodon's v1 endpoint).</param>
-    public async Task<MediaRow> CreateAsync(long accountId, IFormFile? file, string? description, MediaFocus focus, string? filter, bool wait, CancellationToken cancellationToken)
+    public async Task<MediaRow> CreateAsync(long accountId, IFormFile? file, Details details, bool wait, CancellationToken cancellationToken)
     {
-        ValidateDescription(description);
-        ValidateFilter(filter);
-        var (path, type) = await SpoolAsync(file, cancellationToken);
+        Validate(details);
+        if (await EarlierAsync(accountId, details, cancellationToken) is { } earlier)
+            return earlier;
+        var path = await SpoolAsync(file, cancellationToken);
+        return await CreateFromFileAsync(accountId, path, details, wait, alsoInTransaction: null, cancellationToken);
+    }
+
+    /// <summary>The media an earlier request with the same Idempotency-Key made, if any.</summary>
+    private async Task<MediaRow?> EarlierAsync(long accountId, Details details, CancellationToken cancellationToken)
+    {
+        if (details.IdempotencyKey is not { } key)
+            return null;
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await idempotency.FindAsync(connection, null, accountId, IdempotencyScope, key, cancellationToken) is { } id
+            ? await LoadAsync(accountId, id, cancellationToken)
+            : null;
+    }
+
+    private void Validate(Details details)
+    {
+        ValidateDescription(details.Description);
+        ValidateFilter(details.Filter);
+    }
+
+    /// <summary>
+    /// Makes media of a complete file on local disk (a spooled form upload, or a finished resumable upload), which is
+    /// moved or deleted. <paramref name="alsoInTransaction"/> runs in the transaction that creates the media row, with
+    /// its id, so whatever points to the media is written exactly when the media is.
+    /// </summary>
+    public async Task<MediaRow> CreateFromFileAsync(long accountId, string path, Details details, bool wait,
+        Func<DbConnection, DbTransaction, long, Task>? alsoInTransaction, CancellationToken cancellationToken)
+    {
         try
         {
+            Validate(details);
+            var type = await SniffAsync(path, cancellationToken);
             var (kind, inline) = await KindAsync(path, type, cancellationToken);
             inline |= wait;
             var size = new FileInfo(path).Length;
@@ -45,11 +82,16 @@ public sealed class MediaUploads(
                     """,
                     new
                     {
-                        id, accountId, kind, description = string.IsNullOrWhiteSpace(description) ? null : description, x = focus.X, y = focus.Y,
-                        now = time.GetUtcNow().ToUnixTimeMilliseconds(), processing = MediaStates.Processing, source, size, filter,
+                        id, accountId, kind, description = string.IsNullOrWhiteSpace(details.Description) ? null : details.Description,
+                        x = details.Focus.X, y = details.Focus.Y, now = time.GetUtcNow().ToUnixTimeMilliseconds(), processing = MediaStates.Processing,
+                        source, size, filter = details.Filter,
                     },
                     transaction, cancellationToken));
                 await jobs.EnqueueAsync(connection, transaction, id, leased: inline, cancellationToken);
+                if (details.IdempotencyKey is { } key)
+                    await idempotency.RememberAsync(connection, transaction, accountId, IdempotencyScope, key, id, cancellationToken);
+                if (alsoInTransaction is not null)
+                    await alsoInTransaction(connection, transaction, id);
             }, cancellationToken);
 
             if (inline)
@@ -126,8 +168,8 @@ public sealed class MediaUploads(
         type is SniffedType.Mp4 or SniffedType.QuickTime or SniffedType.WebM or SniffedType.ThreeGp
             or SniffedType.Mp3 or SniffedType.Ogg or SniffedType.Wav or SniffedType.Flac;
 
-    /// <summary>Copies the upload to the spool and reads what it is; refuses it at once if it is empty or too large for its kind.</summary>
-    private async Task<(string Path, SniffedType Type)> SpoolAsync(IFormFile? file, CancellationToken cancellationToken)
+    /// <summary>Copies a form upload to the spool; refuses it at once if it is missing or empty.</summary>
+    private async Task<string> SpoolAsync(IFormFile? file, CancellationToken cancellationToken)
     {
         if (file is null)
             throw ApiException.Unprocessable("Validation failed: File can't be blank");
@@ -137,26 +179,33 @@ public sealed class MediaUploads(
         var path = Path.Combine(_spool, Guid.NewGuid().ToString("N"));
         await using (var spooled = File.Create(path))
             await file.CopyToAsync(spooled, cancellationToken);
+        return path;
+    }
+
+    /// <summary>What the file is, from its first bytes; refuses it if it is empty or too large for its kind.</summary>
+    private async Task<SniffedType> SniffAsync(string path, CancellationToken cancellationToken)
+    {
+        var length = new FileInfo(path).Length;
+        if (length == 0)
+            throw ApiException.Unprocessable("Validation failed: the file is empty");
         var head = new byte[FileSniffer.HeadLength];
         int read;
         await using (var stream = File.OpenRead(path))
             read = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
         var type = FileSniffer.Sniff(head.AsSpan(0, read));
         var limit = IsVideoOrAudio(type) ? _settings.MaxVideoBytes : _settings.MaxImageBytes;
-        if (file.Length > limit)
-        {
-            File.Delete(path);
+        if (length > limit)
             throw new ApiException(StatusCodes.Status413PayloadTooLarge, $"The file is larger than the limit of {limit / (1024 * 1024)} MB");
-        }
-        return (path, type);
+        return type;
     }
 
     /// <summary>A profile picture or header: one stripped rendition, its long edge at most <paramref name="maxEdge"/>; returns its key.</summary>
     public async Task<string> StoreProfileImageAsync(IFormFile file, string name, int maxEdge, CancellationToken cancellationToken)
     {
-        var (path, type) = await SpoolAsync(file, cancellationToken);
+        var path = await SpoolAsync(file, cancellationToken);
         try
         {
+            var type = await SniffAsync(path, cancellationToken);
             if (!IsPhoto(type))
                 throw new MediaRejectedException("a profile picture must be a photo");
             photos.ReadHeader(path);

@@ -25,7 +25,7 @@ public sealed record NewStatus(
 /// parent's counters, the idempotency key) changes in one transaction, so a crash or a concurrent request never
 /// leaves a counter off by one or a post half-made.
 /// </summary>
-public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOptions<PinholeOptions> options, Notifier notifier, MediaSources sources)
+public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOptions<PinholeOptions> options, Notifier notifier, MediaSources sources, IdempotencyKeys idempotency)
 {
     private const string IdempotencyScope = "status";
 
@@ -62,9 +62,7 @@ public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOpti
         var parsed = StatusText.Parse(text);
 
         if (request.IdempotencyKey is { } key &&
-            await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
-                "SELECT result_id FROM idempotency_keys WHERE account_id = @author AND scope = @IdempotencyScope AND key = @key",
-                new { author, IdempotencyScope, key }, transaction, cancellationToken: cancellationToken)) is { } earlier)
+            await idempotency.FindAsync(connection, transaction, author, IdempotencyScope, key, cancellationToken) is { } earlier)
             return earlier;
         var defaults = await connection.QuerySingleAsync<UserDefaults>(connection.Command(
             "SELECT default_visibility, default_sensitive, default_language FROM users WHERE account_id = @author",
@@ -103,11 +101,7 @@ public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOpti
         }
         await LinkTagsAsync(connection, transaction, id, parsed.Tags, now, cancellationToken);
         if (request.IdempotencyKey is { } newKey)
-        {
-            await connection.ExecuteAsync(connection.Command(
-                "INSERT INTO idempotency_keys (account_id, scope, key, result_id, created_at) VALUES (@author, @IdempotencyScope, @newKey, @id, @now)",
-                new { author, IdempotencyScope, newKey, id, now }, transaction, cancellationToken: cancellationToken));
-        }
+            await idempotency.RememberAsync(connection, transaction, author, IdempotencyScope, newKey, id, cancellationToken);
         return id;
     }
 
@@ -143,8 +137,8 @@ public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOpti
     private void Validate(NewStatus request, string text, string spoiler)
     {
         ValidateContent(text, spoiler, request.MediaIds, request.Language);
-        if (request.IdempotencyKey?.Length > 256)
-            throw ApiException.Unprocessable("Idempotency-Key is too long (maximum is 256 characters)");
+        if (request.IdempotencyKey?.Length > IdempotencyKeys.MaxLength)
+            throw ApiException.Unprocessable($"Idempotency-Key is too long (maximum is {IdempotencyKeys.MaxLength} characters)");
     }
 
     /// <summary>What every version of a post must satisfy, when it is written and each time it is edited.</summary>

@@ -1,0 +1,296 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Pinhole.Data;
+using Pinhole.Server.Features.Media;
+using Pinhole.Server.Hosting;
+using Pinhole.Server.MastodonApi;
+
+namespace Pinhole.Server.Features.Uploads;
+
+/// <summary>An <c>uploads</c> row.</summary>
+public sealed class UploadRow
+{
+    public long Id { get; init; }
+    public long AccountId { get; init; }
+    public long Length { get; init; }
+    public long UploadOffset { get; init; }
+    public string Metadata { get; init; } = "{}";
+    public long? MediaId { get; init; }
+    public long CreatedAt { get; init; }
+    public long ExpiresAt { get; init; }
+
+    public bool Complete => UploadOffset == Length;
+
+    public IReadOnlyDictionary<string, string> Pairs =>
+        JsonSerializer.Deserialize(Metadata, MastodonJson.Default.DictionaryStringString) ?? [];
+}
+
+/// <summary>What a chunk did to an upload.</summary>
+public sealed record Appended(long Offset, long? MediaId);
+
+/// <summary>
+/// Resumable uploads: bytes go straight from the request to a file through a small buffer (never the whole upload
+/// in memory), and the offset in the database only ever names bytes already flushed to disk. A chunk cut off
+/// mid-way keeps what arrived, so a client on a dropping link resends only what was lost. When the last byte
+/// arrives the file becomes media through the same path as <c>POST /api/v2/media</c>, in the transaction that
+/// records the media id on the upload: a crash leaves either a complete upload (finished on the next request) or
+/// its media, never both or neither.
+/// </summary>
+public sealed class ResumableUploads(Db db, Snowflake ids, TimeProvider time, MediaUploads media, IdempotencyKeys idempotency, IOptions<PinholeOptions> options)
+{
+    private const string Columns = "id, account_id, length, upload_offset, metadata, media_id, created_at, expires_at";
+    private const string IdempotencyScope = "upload";
+
+    /// <summary>During a long chunk without a checksum, progress is made durable every this many bytes.</summary>
+    private const long Checkpoint = 4L * 1024 * 1024;
+
+    private const int BufferSize = 64 * 1024;
+
+    private readonly ConcurrentDictionary<long, SemaphoreSlim> _writers = new();
+
+    private UploadSettings Settings => options.Value.Uploads;
+
+    private string Folder => Path.Combine(options.Value.DataDir, "uploads");
+
+    public string PathOf(long id) => Path.Combine(Folder, $"{id}.part");
+
+    public long MaxBytes => Settings.MaxBytes;
+
+    /// <summary>Starts an upload, or finds the one an earlier request with the same Idempotency-Key started.</summary>
+    public async Task<(UploadRow Row, bool Created)> CreateAsync(long account, long length, IReadOnlyDictionary<string, string> pairs, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var id = ids.NextId();
+        Directory.CreateDirectory(Folder);
+        var existing = await db.WriteAsync(async (connection, transaction) =>
+        {
+            if (idempotencyKey is not null && await idempotency.FindAsync(connection, transaction, account, IdempotencyScope, idempotencyKey, cancellationToken) is { } earlier)
+                return earlier;
+            var inProgress = await connection.ExecuteScalarAsync<long>(connection.Command(
+                "SELECT COUNT(*) FROM uploads WHERE account_id = @account AND media_id IS NULL AND expires_at > @now",
+                new { account, now = now.ToUnixTimeMilliseconds() }, transaction, cancellationToken));
+            if (inProgress >= Settings.MaxInProgress)
+                throw new ApiException(StatusCodes.Status429TooManyRequests, $"Too many uploads in progress (the limit is {Settings.MaxInProgress}); finish or delete one first");
+            await connection.ExecuteAsync(connection.Command(
+                "INSERT INTO uploads (id, account_id, length, upload_offset, metadata, created_at, expires_at) VALUES (@id, @account, @length, 0, @metadata, @now, @expires)",
+                new
+                {
+                    id, account, length, metadata = JsonSerializer.Serialize(pairs.ToDictionary(), MastodonJson.Default.DictionaryStringString),
+                    now = now.ToUnixTimeMilliseconds(), expires = (now + TimeSpan.FromHours(Settings.ExpiryHours)).ToUnixTimeMilliseconds(),
+                },
+                transaction, cancellationToken));
+            if (idempotencyKey is not null)
+                await idempotency.RememberAsync(connection, transaction, account, IdempotencyScope, idempotencyKey, id, cancellationToken);
+            return (long?)null;
+        }, cancellationToken);
+        if (existing is { } earlierId)
+            return (await FindAsync(account, earlierId, cancellationToken), false);
+        await File.Create(PathOf(id)).DisposeAsync();
+        return (await FindAsync(account, id, cancellationToken), true);
+    }
+
+    /// <summary>The caller's upload; 404 for anyone else's or none, 410 once expired.</summary>
+    public async Task<UploadRow> FindAsync(long account, long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<UploadRow>(connection.Command(
+            $"SELECT {Columns} FROM uploads WHERE id = @id AND account_id = @account", new { id, account }, cancellationToken: cancellationToken))
+            ?? throw ApiException.NotFound();
+        if (row.ExpiresAt <= time.GetUtcNow().ToUnixTimeMilliseconds() && row.MediaId is null)
+            throw new ApiException(StatusCodes.Status410Gone, "The upload has expired; start it again");
+        return row;
+    }
+
+    /// <summary>
+    /// Writes a chunk at <paramref name="offset"/>, which must be where the upload stands. A cut-off body keeps the bytes
+    /// that arrived, unless a checksum was given (a partial chunk cannot be verified, so it is dropped).
+    /// </summary>
+    /// <remarks>
+    /// Nothing here stops at the request's abort signal: a body that arrived whole, or in part, before the line dropped
+    /// is still in the server's buffers and is kept. Reads end by themselves when the connection does.
+    /// </remarks>
+    public async Task<Appended> AppendAsync(UploadRow row, long offset, Stream body, ChunkChecksum? checksum)
+    {
+        var writer = _writers.GetOrAdd(row.Id, _ => new SemaphoreSlim(1, 1));
+        // A client that lost its connection retries at once, while the server may still be reading the dead one.
+        if (!await writer.WaitAsync(TimeSpan.FromSeconds(5)))
+            throw new ApiException(StatusCodes.Status423Locked, "The upload is being written by another request; retry in a moment");
+        try
+        {
+            var current = await FindAsync(row.AccountId, row.Id, CancellationToken.None);
+            if (current.MediaId is not null || current.Complete)
+                return new Appended(current.UploadOffset, await FinishAsync(current, CancellationToken.None));
+            if (offset != current.UploadOffset)
+                throw new ApiException(StatusCodes.Status409Conflict, $"Upload-Offset is {offset} but the upload is at {current.UploadOffset}");
+            var reached = await WriteAsync(current, body, checksum);
+            var after = await FindAsync(row.AccountId, row.Id, CancellationToken.None);
+            return new Appended(reached, after.Complete ? await FinishAsync(after, CancellationToken.None) : null);
+        }
+        finally
+        {
+            writer.Release();
+        }
+    }
+
+    private async Task<long> WriteAsync(UploadRow row, Stream body, ChunkChecksum? checksum)
+    {
+        var start = row.UploadOffset;
+        var committed = start;
+        using var hash = checksum?.NewHash();
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        await using var file = new FileStream(PathOf(row.Id), FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
+        // Bytes past the recorded offset were written before a crash and never confirmed: they go.
+        file.SetLength(start);
+        file.Position = start;
+        var position = start;
+        try
+        {
+            while (true)
+            {
+                int read;
+                try
+                {
+                    read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), CancellationToken.None);
+                }
+                catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
+                {
+                    // The link dropped: keep what arrived, the client will ask where to go on from.
+                    break;
+                }
+                if (read == 0)
+                {
+                    if (hash is not null && !checksum!.Matches(hash.GetHashAndReset()))
+                    {
+                        file.SetLength(start);
+                        throw new ApiException(460, "Upload-Checksum does not match the chunk; it was discarded");
+                    }
+                    break;
+                }
+                if (position + read > row.Length)
+                {
+                    file.SetLength(committed);
+                    throw new ApiException(StatusCodes.Status413PayloadTooLarge, $"More bytes than Upload-Length ({row.Length})");
+                }
+                await file.WriteAsync(buffer.AsMemory(0, read), CancellationToken.None);
+                hash?.AppendData(buffer, 0, read);
+                position += read;
+                if (hash is null && position - committed >= Checkpoint)
+                    committed = await CommitAsync(row.Id, file, committed, position);
+            }
+            if (hash is not null && position != start && !checksum!.Verified)
+            {
+                // Cut off before the end: a checksummed chunk is all or nothing.
+                file.SetLength(start);
+                return start;
+            }
+            return position == committed ? committed : await CommitAsync(row.Id, file, committed, position);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Flushes to the disk itself, then records the offset: the database never names a byte a crash could lose.</summary>
+    private async Task<long> CommitAsync(long id, FileStream file, long from, long to)
+    {
+        await file.FlushAsync(CancellationToken.None);
+        file.Flush(flushToDisk: true);
+        await db.WriteAsync((connection, transaction) => connection.ExecuteAsync(connection.Command(
+            "UPDATE uploads SET upload_offset = @to WHERE id = @id AND upload_offset = @from", new { id, from, to }, transaction, CancellationToken.None)),
+            CancellationToken.None);
+        return to;
+    }
+
+    /// <summary>The media of a complete upload, made now if it has not been (the last chunk's request may have died first).</summary>
+    public async Task<long?> FinishAsync(UploadRow row, CancellationToken cancellationToken)
+    {
+        if (row.MediaId is { } done)
+            return done;
+        if (!row.Complete || !File.Exists(PathOf(row.Id)))
+            return null;
+        var pairs = row.Pairs;
+        var details = new MediaUploads.Details(pairs.GetValueOrDefault("description"), MediaUploads.ParseFocus(pairs.GetValueOrDefault("focus")),
+            pairs.GetValueOrDefault("filter") is { Length: > 0 } filter ? filter : null, IdempotencyKey: null);
+        try
+        {
+            var made = await media.CreateFromFileAsync(row.AccountId, PathOf(row.Id), details, wait: false,
+                (connection, transaction, mediaId) => connection.ExecuteAsync(connection.Command(
+                    "UPDATE uploads SET media_id = @mediaId WHERE id = @id", new { mediaId, id = row.Id }, transaction, cancellationToken)),
+                cancellationToken);
+            return made.Id;
+        }
+        catch (ApiException)
+        {
+            // Not media we take (or over its kind's limit): the upload is over; its file is already gone.
+            await DeleteRowAsync(row.Id, CancellationToken.None);
+            throw;
+        }
+    }
+
+    public async Task DeleteAsync(UploadRow row, CancellationToken cancellationToken)
+    {
+        var writer = _writers.GetOrAdd(row.Id, _ => new SemaphoreSlim(1, 1));
+        await writer.WaitAsync(cancellationToken);
+        try
+        {
+            await DeleteRowAsync(row.Id, cancellationToken);
+            File.Delete(PathOf(row.Id));
+        }
+        finally
+        {
+            writer.Release();
+        }
+    }
+
+    private Task<int> DeleteRowAsync(long id, CancellationToken cancellationToken) =>
+        db.WriteAsync((connection, transaction) => connection.ExecuteAsync(connection.Command(
+            "DELETE FROM uploads WHERE id = @id", new { id }, transaction, cancellationToken)), cancellationToken);
+
+    /// <summary>Deletes expired uploads and their files; returns how many.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var expired = await db.WriteAsync((connection, transaction) => connection.QueryAsync<long>(connection.Command(
+            "DELETE FROM uploads WHERE expires_at <= @now RETURNING id", new { now = time.GetUtcNow().ToUnixTimeMilliseconds() }, transaction, cancellationToken)),
+            cancellationToken);
+        var count = 0;
+        foreach (var id in expired)
+        {
+            File.Delete(PathOf(id));
+            _writers.TryRemove(id, out _);
+            count++;
+        }
+        return count;
+    }
+}
+
+/// <summary><c>Upload-Checksum</c>: an algorithm (sha256, or sha1 which tus requires servers to know) and the chunk's digest.</summary>
+public sealed class ChunkChecksum(string algorithm, byte[] expected)
+{
+    public bool Verified { get; private set; }
+
+    public static ChunkChecksum? Parse(string? header)
+    {
+        if (string.IsNullOrEmpty(header))
+            return null;
+        var parts = header.Split(' ');
+        if (parts.Length != 2 || parts[0] is not ("sha256" or "sha1"))
+            throw ApiException.BadRequest("Upload-Checksum must be \"sha256 <base64>\" or \"sha1 <base64>\"");
+        try
+        {
+            return new ChunkChecksum(parts[0], Convert.FromBase64String(parts[1]));
+        }
+        catch (FormatException)
+        {
+            throw ApiException.BadRequest("Upload-Checksum's digest is not base64");
+        }
+    }
+
+    public IncrementalHash NewHash() => IncrementalHash.CreateHash(algorithm == "sha1" ? HashAlgorithmName.SHA1 : HashAlgorithmName.SHA256);
+
+    public bool Matches(byte[] actual) => Verified = CryptographicOperations.FixedTimeEquals(actual, expected);
+}
