@@ -145,6 +145,32 @@ public sealed class TusProtocolTests
     }
 
     [Fact]
+    public async Task AConnectionThatWentSilentIsLetGoWhenTheClientComesBack()
+    {
+        await using var app = await PinholeApp.StartAsync();
+        var minji = await app.RegisterAsync("minji");
+        var upload = await CreateAsync(minji, 1_000_000);
+        var part = app.Services.GetRequiredService<ResumableUploads>().PathOf(long.Parse(upload.Segments[^1], System.Globalization.CultureInfo.InvariantCulture));
+
+        // The link dies without a FIN or RST reaching the server: its request would wait for bytes that never come.
+        using var silent = new TcpClient();
+        await silent.ConnectAsync(upload.Host, upload.Port, Cancel);
+        var headers = $"PATCH {upload.PathAndQuery} HTTP/1.1\r\nHost: {upload.Authority}\r\nAuthorization: Bearer {minji.Token}\r\n" +
+            "Tus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\nContent-Length: 1000000\r\n\r\n";
+        await silent.GetStream().WriteAsync(Encoding.ASCII.GetBytes(headers), Cancel);
+        await silent.GetStream().WriteAsync(new byte[250_000], Cancel);
+        var written = DateTime.UtcNow.AddSeconds(10);
+        while (new FileInfo(part).Length < 250_000 && DateTime.UtcNow < written)
+            await Task.Delay(20, Cancel);
+
+        var asked = System.Diagnostics.Stopwatch.StartNew();
+        using var head = await minji.Client.SendAsync(Tus.Head(upload), Cancel);
+
+        Assert.Equal(250_000, Tus.Offset(head));
+        Assert.True(asked.Elapsed < TimeSpan.FromSeconds(4), $"the client waited {asked.Elapsed} for the stale request");
+    }
+
+    [Fact]
     public async Task AChunkWhoseChecksumDoesNotMatchIsDiscarded()
     {
         await using var app = await PinholeApp.StartAsync();

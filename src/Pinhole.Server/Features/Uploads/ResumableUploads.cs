@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
@@ -40,7 +39,7 @@ public sealed record Appended(long Offset, long? MediaId);
 /// records the media id on the upload: a crash leaves either a complete upload (finished on the next request) or
 /// its media, never both or neither.
 /// </summary>
-public sealed class ResumableUploads(Db db, Snowflake ids, TimeProvider time, MediaUploads media, IdempotencyKeys idempotency, IOptions<PinholeOptions> options)
+public sealed class ResumableUploads(Db db, Snowflake ids, TimeProvider time, MediaUploads media, IdempotencyKeys idempotency, UploadLocks locks, IOptions<PinholeOptions> options)
 {
     private const string Columns = "id, account_id, length, upload_offset, metadata, media_id, created_at, expires_at";
     private const string IdempotencyScope = "upload";
@@ -49,8 +48,6 @@ public sealed class ResumableUploads(Db db, Snowflake ids, TimeProvider time, Me
     private const long Checkpoint = 4L * 1024 * 1024;
 
     private const int BufferSize = 64 * 1024;
-
-    private readonly ConcurrentDictionary<long, SemaphoreSlim> _writers = new();
 
     private UploadSettings Settings => options.Value.Uploads;
 
@@ -113,13 +110,10 @@ public sealed class ResumableUploads(Db db, Snowflake ids, TimeProvider time, Me
     /// Nothing here stops at the request's abort signal: a body that arrived whole, or in part, before the line dropped
     /// is still in the server's buffers and is kept. Reads end by themselves when the connection does.
     /// </remarks>
-    public async Task<Appended> AppendAsync(UploadRow row, long offset, Stream body, ChunkChecksum? checksum)
+    /// <param name="abort">Ends this request's connection, should a newer request for the upload need it.</param>
+    public async Task<Appended> AppendAsync(UploadRow row, long offset, Stream body, ChunkChecksum? checksum, Action abort)
     {
-        var writer = _writers.GetOrAdd(row.Id, _ => new SemaphoreSlim(1, 1));
-        // A client that lost its connection retries at once, while the server may still be reading the dead one.
-        if (!await writer.WaitAsync(TimeSpan.FromSeconds(5)))
-            throw new ApiException(StatusCodes.Status423Locked, "The upload is being written by another request; retry in a moment");
-        try
+        using (await TakeAsync(row.Id, abort))
         {
             var current = await FindAsync(row.AccountId, row.Id, CancellationToken.None);
             if (current.MediaId is not null || current.Complete)
@@ -130,9 +124,31 @@ public sealed class ResumableUploads(Db db, Snowflake ids, TimeProvider time, Me
             var after = await FindAsync(row.AccountId, row.Id, CancellationToken.None);
             return new Appended(reached, after.Complete ? await FinishAsync(after, CancellationToken.None) : null);
         }
-        finally
+    }
+
+    /// <summary>
+    /// The upload as it stands once no other request writes it (a stale one is stopped first, and what it received
+    /// recorded), with its media made if it is complete. What HEAD answers.
+    /// </summary>
+    public async Task<(UploadRow Row, long? MediaId)> SettleAsync(long account, long id, CancellationToken cancellationToken)
+    {
+        await FindAsync(account, id, cancellationToken);
+        using (await TakeAsync(id, abort: null))
         {
-            writer.Release();
+            var row = await FindAsync(account, id, cancellationToken);
+            return (row, await FinishAsync(row, cancellationToken));
+        }
+    }
+
+    private async Task<IDisposable> TakeAsync(long id, Action? abort)
+    {
+        try
+        {
+            return await locks.TakeAsync(id, abort);
+        }
+        catch (TimeoutException)
+        {
+            throw new ApiException(StatusCodes.Status423Locked, "The upload is being written by another request; retry in a moment");
         }
     }
 
@@ -234,17 +250,12 @@ public sealed class ResumableUploads(Db db, Snowflake ids, TimeProvider time, Me
 
     public async Task DeleteAsync(UploadRow row, CancellationToken cancellationToken)
     {
-        var writer = _writers.GetOrAdd(row.Id, _ => new SemaphoreSlim(1, 1));
-        await writer.WaitAsync(cancellationToken);
-        try
+        using (await TakeAsync(row.Id, abort: null))
         {
             await DeleteRowAsync(row.Id, cancellationToken);
             File.Delete(PathOf(row.Id));
         }
-        finally
-        {
-            writer.Release();
-        }
+        locks.Forget(row.Id);
     }
 
     private Task<int> DeleteRowAsync(long id, CancellationToken cancellationToken) =>
@@ -261,7 +272,7 @@ public sealed class ResumableUploads(Db db, Snowflake ids, TimeProvider time, Me
         foreach (var id in expired)
         {
             File.Delete(PathOf(id));
-            _writers.TryRemove(id, out _);
+            locks.Forget(id);
             count++;
         }
         return count;

@@ -18,6 +18,7 @@ public static class TusEndpoints
     private const string ChunkType = "application/offset+octet-stream";
 
     public static IServiceCollection AddUploads(this IServiceCollection services) => services
+        .AddSingleton<UploadLocks>()
         .AddSingleton<ResumableUploads>()
         .AddHostedService<UploadJanitor>();
 
@@ -86,7 +87,7 @@ public static class TusEndpoints
         SetExpiry(http, row);
         if (created && request.ContentType == ChunkType)
         {
-            var appended = await uploads.AppendAsync(row, 0, request.Body, ChunkChecksum.Parse(request.Headers["Upload-Checksum"]));
+            var appended = await uploads.AppendAsync(row, 0, request.Body, ChunkChecksum.Parse(request.Headers["Upload-Checksum"]), http.Abort);
             SetProgress(http, appended.Offset, appended.MediaId);
         }
         else if (!created)
@@ -98,10 +99,10 @@ public static class TusEndpoints
 
     private static async Task<Ok> Head(long id, HttpContext http, Caller caller, ResumableUploads uploads, CancellationToken cancellationToken)
     {
-        var row = await uploads.FindAsync(caller.Account, id, cancellationToken);
+        var (row, mediaId) = await uploads.SettleAsync(caller.Account, id, cancellationToken);
         http.Response.Headers["Upload-Length"] = row.Length.ToString(CultureInfo.InvariantCulture);
         SetExpiry(http, row);
-        SetProgress(http, row.UploadOffset, await uploads.FinishAsync(row, cancellationToken));
+        SetProgress(http, row.UploadOffset, mediaId);
         return TypedResults.Ok();
     }
 
@@ -115,7 +116,7 @@ public static class TusEndpoints
             throw ApiException.BadRequest("Upload-Offset is required");
         var checksum = ChunkChecksum.Parse(request.Headers["Upload-Checksum"]);
         var row = await uploads.FindAsync(caller.Account, id, CancellationToken.None);
-        var appended = await uploads.AppendAsync(row, offset, request.Body, checksum);
+        var appended = await uploads.AppendAsync(row, offset, request.Body, checksum, http.Abort);
         SetExpiry(http, row);
         SetProgress(http, appended.Offset, appended.MediaId);
         return TypedResults.NoContent();
