@@ -5,6 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh test || exit 1
+(cd tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || exit 1
 dotnet build Pinhole.slnx -c Release -nologo -clp:ErrorsOnly || exit 1
 
 results=$(mktemp -d)
