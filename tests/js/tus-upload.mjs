@@ -63,7 +63,9 @@ const upload = new Upload(createReadStream(args.file), {
   headers: { Authorization: `Bearer ${token}` },
   metadata: JSON.parse(args.metadata),
   chunkSize,
-  uploadDataDuringCreation: true,
+  // An empty creation request: on a link that drops, a lost POST is retried for the price of its headers, where
+  // one carrying the first chunk would send the chunk again.
+  uploadDataDuringCreation: false,
   // Enough attempts to outlast a server restart; the count starts again whenever an attempt moved the offset.
   retryDelays: [0, 100, 250, 500, 1000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000],
   httpStack: new StallTimeoutHttpStack(new DefaultHttpStack(), stallTimeout),

@@ -21,6 +21,7 @@ internal sealed class FlakyConnection(FlakyProxy proxy, Socket client, bool doom
     private readonly Lock _lock = new();
     private volatile bool _doomed = doomed;
     private bool _finished;
+    private bool _serverKeptSilent;
 
     private readonly record struct Chunk(byte[] Buffer, int Length, long ReceivedAt, bool CutAfter);
 
@@ -41,6 +42,25 @@ internal sealed class FlakyConnection(FlakyProxy proxy, Socket client, bool doom
             _killed.Cancel();
             Reset(client);
             Reset(_server);
+        }
+    }
+
+    /// <summary>A cut of the link: both sides reset, or with <see cref="FlakyProxyOptions.SilentCut"/> only the client's.</summary>
+    private void CutLink()
+    {
+        if (!proxy.Options.SilentCut)
+        {
+            Kill();
+            return;
+        }
+        lock (_lock)
+        {
+            if (_finished || _killed.IsCancellationRequested)
+                return;
+            _serverKeptSilent = true;
+            _killed.Cancel();
+            Reset(client);
+            proxy.KeepSilent(_server);
         }
     }
 
@@ -82,7 +102,8 @@ internal sealed class FlakyConnection(FlakyProxy proxy, Socket client, bool doom
             _finished = true;
         }
         client.Dispose();
-        _server.Dispose();
+        if (!_serverKeptSilent)
+            _server.Dispose();
         _killed.Dispose();
     }
 
@@ -183,7 +204,7 @@ internal sealed class FlakyConnection(FlakyProxy proxy, Socket client, bool doom
             if (chunk.CutAfter)
             {
                 proxy.Cut();
-                Kill();
+                CutLink();
                 return;
             }
         }

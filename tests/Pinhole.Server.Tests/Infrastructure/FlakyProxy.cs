@@ -14,6 +14,7 @@ public sealed class FlakyProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
     private readonly HashSet<FlakyConnection> _live = [];
+    private readonly List<Socket> _silent = [];
     private readonly FlakyPacer _upstream = new();
     private readonly FlakyPacer _downstream = new();
     private readonly Task _accepting;
@@ -117,6 +118,13 @@ public sealed class FlakyProxy : IAsyncDisposable
 
     internal void Cut() => Interlocked.Increment(ref _cuts);
 
+    /// <summary>Keeps a server-side socket open and unanswered until the proxy is disposed (see <see cref="FlakyProxyOptions.SilentCut"/>).</summary>
+    internal void KeepSilent(Socket server)
+    {
+        lock (_lock)
+            _silent.Add(server);
+    }
+
     private async Task AcceptAsync(CancellationToken cancellationToken)
     {
         while (true)
@@ -162,6 +170,11 @@ public sealed class FlakyProxy : IAsyncDisposable
         foreach (var connection in live)
             connection.Kill();
         await Task.WhenAll(live.Select(connection => connection.Completion));
+        lock (_lock)
+        {
+            foreach (var socket in _silent)
+                socket.Dispose();
+        }
         _stopping.Dispose();
     }
 }

@@ -8,6 +8,13 @@ public sealed record FlakyProxyOptions
     /// bytes are delivered first); the next connection gets the same allowance. Null: never.</summary>
     public long? CutAfterBytes { get; init; }
 
+    /// <summary>
+    /// A cut resets only the client's side; the server's side just goes quiet (no FIN, no RST) until the proxy is
+    /// disposed, as when a phone's radio link dies: the server keeps every byte that reached it and learns of the
+    /// loss only from its own timeouts or the client's return. False: both sides are reset.
+    /// </summary>
+    public bool SilentCut { get; init; }
+
     /// <summary>How long every chunk takes to cross, in each direction: half a round trip.</summary>
     public TimeSpan Delay { get; init; }
 

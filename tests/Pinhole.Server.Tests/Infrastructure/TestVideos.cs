@@ -55,6 +55,13 @@ public static class TestVideos
     public static Task<byte[]> LongTinyClipAsync(double seconds) =>
         FfmpegAsync("mp4", ["-f", "lavfi", "-i", $"color=size=16x16:rate=1:duration={Invariant(seconds)}", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]);
 
+    /// <summary>Noise keeps the encoder from compressing it away: the file is about <paramref name="bitrateKbps"/> × seconds, as a phone's is.</summary>
+    public static Task<byte[]> NoisyClipAsync(double seconds, int bitrateKbps) =>
+        FfmpegAsync("mp4", ["-f", "lavfi", "-i", $"testsrc2=size=640x360:rate=30:duration={Invariant(seconds)},noise=alls=40:allf=t",
+            "-f", "lavfi", "-i", $"sine=frequency=440:duration={Invariant(seconds)}",
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-b:v", $"{bitrateKbps}k", "-minrate", $"{bitrateKbps}k",
+            "-maxrate", $"{bitrateKbps}k", "-bufsize", $"{bitrateKbps}k", "-c:a", "aac", "-movflags", "+faststart"]);
+
     public static Task<byte[]> AnimatedGifAsync() =>
         FfmpegAsync("gif", ["-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10:duration=1"]);
 

@@ -150,7 +150,8 @@ public sealed class TusClient : IDisposable
         var chunk = buffer[..await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken)];
         using var request = Request(HttpMethod.Patch, upload, token);
         request.Headers.Add("Upload-Offset", offset.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add("Upload-Checksum", "sha256 " + Convert.ToBase64String(SHA256.HashData(chunk.Span)));
+        if (_options.Checksums)
+            request.Headers.Add("Upload-Checksum", "sha256 " + Convert.ToBase64String(SHA256.HashData(chunk.Span)));
         request.Content = new ChunkContent(chunk, sent => Interlocked.Add(ref _bytesSent, sent));
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/offset+octet-stream");
         using var response = await SendAsync(request, cancellationToken);

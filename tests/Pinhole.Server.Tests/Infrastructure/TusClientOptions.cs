@@ -15,4 +15,10 @@ public sealed record TusClientOptions
     public TimeSpan FirstBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
 
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Send <c>Upload-Checksum</c> with every chunk. A checksummed chunk is all or nothing, so on a link that drops
+    /// mid-chunk its partial bytes are resent; without, the server keeps them and only what was lost is resent.
+    /// </summary>
+    public bool Checksums { get; init; } = true;
 }
