@@ -120,7 +120,7 @@ public sealed class ResumableUploads(Db db, Snowflake ids, TimeProvider time, Me
                 return new Appended(current.UploadOffset, await FinishAsync(current, CancellationToken.None));
             if (offset != current.UploadOffset)
                 throw new ApiException(StatusCodes.Status409Conflict, $"Upload-Offset is {offset} but the upload is at {current.UploadOffset}");
-            var reached = await WriteAsync(current, body, checksum);
+            var reached = await WriteAsync(current, body, checksum, abort);
             var after = await FindAsync(row.AccountId, row.Id, CancellationToken.None);
             return new Appended(reached, after.Complete ? await FinishAsync(after, CancellationToken.None) : null);
         }
@@ -152,7 +152,7 @@ public sealed class ResumableUploads(Db db, Snowflake ids, TimeProvider time, Me
         }
     }
 
-    private async Task<long> WriteAsync(UploadRow row, Stream body, ChunkChecksum? checksum)
+    private async Task<long> WriteAsync(UploadRow row, Stream body, ChunkChecksum? checksum, Action abort)
     {
         var start = row.UploadOffset;
         var committed = start;
@@ -174,7 +174,9 @@ public sealed class ResumableUploads(Db db, Snowflake ids, TimeProvider time, Me
                 }
                 catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
                 {
-                    // The link dropped: keep what arrived, the client will ask where to go on from.
+                    // The link dropped: keep what arrived, the client will ask where to go on from. The connection
+                    // is closed outright, so the server does not try to drain a body that will never come.
+                    abort();
                     break;
                 }
                 if (read == 0)
