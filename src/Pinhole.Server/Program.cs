@@ -11,6 +11,7 @@ using Pinhole.Server.Features.OAuth;
 using Pinhole.Server.Features.Pins;
 using Pinhole.Server.Features.Search;
 using Pinhole.Server.Features.Statuses;
+using Pinhole.Server.Features.Streaming;
 using Pinhole.Server.Features.Tags;
 using Pinhole.Server.Features.Timelines;
 using Pinhole.Server.Features.Uploads;
@@ -23,7 +24,7 @@ builder.AddPinholeCore();   // settings, clock, snowflake ids, the database, pub
 builder.AddMastodonApi();   // bearer tokens and scopes
 builder.AddRateLimits();
 builder.AddWebPages();      // Razor pages, cookie sessions, anti-forgery
-builder.Services.AddOAuth().AddAccounts().AddFollows().AddBlocks().AddStatuses().AddMedia().AddUploads().AddNotifications().AddTags();
+builder.Services.AddOAuth().AddAccounts().AddFollows().AddBlocks().AddStatuses().AddMedia().AddUploads().AddNotifications().AddTags().AddStreaming();
 builder.Services.AddHealthChecks();
 
 var app = builder.Build();
@@ -32,12 +33,13 @@ await app.MigrateDatabaseAsync();
 app.UseMastodonErrors();
 app.UseWebPages();
 app.UseAuthentication();
+app.UseWebSockets();
 app.UseRateLimiter();
 app.UseAntiforgery();
 
 var api = app.MapMastodonApi();
 api.MapApps().MapAccounts().MapFollows().MapBlocks().MapStatuses().MapTimelines().MapInstance().MapAdmin();
-api.MapNotifications().MapTags().MapBookmarks().MapPins().MapLists().MapSearch().MapUploads();
+api.MapNotifications().MapTags().MapBookmarks().MapPins().MapLists().MapSearch().MapUploads().MapStreaming();
 app.MapMedia(api);
 app.MapOAuth().MapAuthorizePages().MapDiscovery();
 app.MapHealthChecks("/health");

@@ -49,6 +49,8 @@ public sealed class PinholeOptions
 
     public UploadSettings Uploads { get; set; } = new();
 
+    public StreamingSettings Streaming { get; set; } = new();
+
     public RateLimitSettings RateLimits { get; set; } = new();
 
     public TrendSettings Trends { get; set; } = new();
@@ -138,6 +140,25 @@ public sealed class UploadSettings
 
     /// <summary>How often expired uploads and day-old idempotency keys are deleted.</summary>
     public int JanitorSeconds { get; set; } = 600;
+}
+
+/// <summary>The streaming API.</summary>
+public sealed class StreamingSettings
+{
+    /// <summary>How far back a reconnecting client is sent what it missed (15 minutes); older events are deleted.</summary>
+    public int CatchUpSeconds { get; set; } = 900;
+
+    /// <summary>At most this many missed events are sent on reconnecting.</summary>
+    public int CatchUpMax { get; set; } = 500;
+
+    /// <summary>A comment line this often keeps NATs and proxies from closing an idle stream.</summary>
+    public int HeartbeatSeconds { get; set; } = 15;
+
+    /// <summary>Messages waiting for one slow client before it is dropped (it reconnects and catches up).</summary>
+    public int QueueLimit { get; set; } = 1000;
+
+    /// <summary>How often each node looks for new events even without a wake-up.</summary>
+    public int PollMilliseconds { get; set; } = 250;
 }
 
 public sealed class RateLimitSettings

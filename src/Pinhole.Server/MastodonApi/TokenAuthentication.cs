@@ -11,8 +11,8 @@ using Pinhole.Server.Features.OAuth;
 namespace Pinhole.Server.MastodonApi;
 
 /// <summary>
-/// Bearer tokens, as Mastodon clients send them: the <c>Authorization: Bearer</c> header or an
-/// <c>access_token</c> query parameter. Only a token's SHA-256 is stored, so a leaked database holds no usable token.
+/// Bearer tokens, as Mastodon clients send them: the <c>Authorization: Bearer</c> header, an <c>access_token</c>
+/// query parameter, or (for the streaming WebSocket) the <c>Sec-WebSocket-Protocol</c> header. Only a token's SHA-256 is stored, so a leaked database holds no usable token.
 /// </summary>
 public sealed class TokenAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Db db)
@@ -36,7 +36,11 @@ public sealed class TokenAuthentication(
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return header["Bearer ".Length..].Trim();
         var query = request.Query["access_token"].ToString();
-        return query.Length > 0 ? query : null;
+        if (query.Length > 0)
+            return query;
+        // Browsers cannot set headers on a WebSocket; Mastodon's clients pass the token as the subprotocol.
+        var protocol = request.Headers.SecWebSocketProtocol.ToString();
+        return protocol.Length > 0 && request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase) ? protocol.Split(',')[0].Trim() : null;
     }
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()

@@ -2,6 +2,8 @@ using System.Data.Common;
 using Dapper;
 using Pinhole.Data;
 
+using Pinhole.Server.Features.Streaming;
+
 namespace Pinhole.Server.Features.Notifications;
 
 /// <summary>The kinds of notification Pinhole sends, with Mastodon's names.</summary>
@@ -22,20 +24,23 @@ public static class NotificationTypes
 /// or not at all. One notification per (recipient, type, actor, post): liking, unliking and liking again does
 /// not notify twice. Nobody is notified of their own actions, or by someone they block.
 /// </summary>
-public sealed class Notifier(Snowflake ids, TimeProvider time)
+public sealed class Notifier(Snowflake ids, TimeProvider time, StreamEvents events)
 {
-    public Task NotifyAsync(DbConnection connection, DbTransaction transaction, long recipient, long from, string type, long? statusId, CancellationToken cancellationToken)
+    public async Task NotifyAsync(DbConnection connection, DbTransaction transaction, long recipient, long from, string type, long? statusId, CancellationToken cancellationToken)
     {
         if (recipient == from)
-            return Task.CompletedTask;
-        return connection.ExecuteAsync(connection.Command(
+            return;
+        var id = ids.NextId();
+        var written = await connection.ExecuteAsync(connection.Command(
             """
             INSERT INTO notifications (id, account_id, from_account_id, type, status_id, created_at)
             SELECT @id, @recipient, @from, @type, @statusId, @now
             WHERE NOT EXISTS (SELECT 1 FROM blocks WHERE account_id = @recipient AND target_account_id = @from)
             ON CONFLICT DO NOTHING
             """,
-            new { id = ids.NextId(), recipient, from, type, statusId, now = time.GetUtcNow().ToUnixTimeMilliseconds() },
+            new { id, recipient, from, type, statusId, now = time.GetUtcNow().ToUnixTimeMilliseconds() },
             transaction, cancellationToken));
+        if (written == 1)
+            await events.AddAsync(connection, transaction, StreamEventKinds.Notification, recipient, statusId, id, cancellationToken);
     }
 }

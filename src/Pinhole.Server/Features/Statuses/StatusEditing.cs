@@ -8,6 +8,8 @@ using Pinhole.Server.Hosting;
 using Pinhole.Server.MastodonApi;
 using Pinhole.Server.MastodonApi.Entities;
 
+using Pinhole.Server.Features.Streaming;
+
 namespace Pinhole.Server.Features.Statuses;
 
 public sealed record MediaChange(long Id, string? Description, MediaFocus? Focus);
@@ -19,7 +21,7 @@ public sealed record StatusChange(string? Text, string? SpoilerText, bool? Sensi
 /// version is kept (the first edit also keeps the original), so anyone who can see the post can see how it changed.
 /// Tags and mentions follow the new text; someone newly mentioned is notified.
 /// </summary>
-public sealed class StatusEditing(Db db, Snowflake ids, TimeProvider time, StatusPosting posting, MediaUploads media, Notifier notifier, PublicUrl urls)
+public sealed class StatusEditing(Db db, Snowflake ids, TimeProvider time, StatusPosting posting, MediaUploads media, Notifier notifier, PublicUrl urls, StreamEvents events)
 {
     private sealed class AttachedMedia
     {
@@ -80,6 +82,7 @@ public sealed class StatusEditing(Db db, Snowflake ids, TimeProvider time, Statu
                 await notifier.NotifyAsync(connection, transaction, mentioned, editor, NotificationTypes.Mention, id, cancellationToken);
             await SnapshotAsync(connection, transaction, id, text, spoiler, change.Sensitive ?? current.Sensitive,
                 await AttachedAsync(connection, transaction, id, cancellationToken), now, cancellationToken);
+            await events.AddAsync(connection, transaction, StreamEventKinds.StatusUpdate, editor, id, null, cancellationToken);
         }, cancellationToken);
     }
 

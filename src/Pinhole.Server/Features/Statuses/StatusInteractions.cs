@@ -3,13 +3,15 @@ using Pinhole.Data;
 using Pinhole.Server.Features.Notifications;
 using Pinhole.Server.MastodonApi;
 
+using Pinhole.Server.Features.Streaming;
+
 namespace Pinhole.Server.Features.Statuses;
 
 /// <summary>
 /// Favourites and reblogs. Each is idempotent (a second favourite changes nothing) and moves its counter in
 /// the same transaction as the row it counts, so concurrent likes never lose or double a count.
 /// </summary>
-public sealed class StatusInteractions(Db db, Snowflake ids, TimeProvider time, Notifier notifier)
+public sealed class StatusInteractions(Db db, Snowflake ids, TimeProvider time, Notifier notifier, StreamEvents events)
 {
     public Task FavouriteAsync(long viewer, long statusId, CancellationToken cancellationToken) =>
         db.WriteAsync(async (connection, transaction) =>
@@ -63,6 +65,7 @@ public sealed class StatusInteractions(Db db, Snowflake ids, TimeProvider time, 
                 """,
                 new { id, viewer, target, visibility = (int)visibility, now }, transaction, cancellationToken: cancellationToken));
             await notifier.NotifyAsync(connection, transaction, author, viewer, NotificationTypes.Reblog, target, cancellationToken);
+            await events.AddAsync(connection, transaction, StreamEventKinds.Update, viewer, id, null, cancellationToken);
             return id;
         }, cancellationToken);
 
@@ -75,7 +78,7 @@ public sealed class StatusInteractions(Db db, Snowflake ids, TimeProvider time, 
                 $"SELECT {StatusRow.Columns} FROM statuses s WHERE s.account_id = @viewer AND s.reblog_of_id = @target",
                 new { viewer, target }, transaction, cancellationToken: cancellationToken));
             if (reblog is not null)
-                await StatusPosting.DeleteRowAsync(connection, transaction, reblog, cancellationToken);
+                await StatusPosting.DeleteRowAsync(connection, transaction, events, reblog, cancellationToken);
             return target;
         }, cancellationToken);
 

@@ -7,6 +7,8 @@ using Pinhole.Server.Features.Notifications;
 using Pinhole.Server.Hosting;
 using Pinhole.Server.MastodonApi;
 
+using Pinhole.Server.Features.Streaming;
+
 namespace Pinhole.Server.Features.Statuses;
 
 public sealed record NewStatus(
@@ -25,7 +27,7 @@ public sealed record NewStatus(
 /// parent's counters, the idempotency key) changes in one transaction, so a crash or a concurrent request never
 /// leaves a counter off by one or a post half-made.
 /// </summary>
-public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOptions<PinholeOptions> options, Notifier notifier, MediaSources sources, IdempotencyKeys idempotency)
+public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOptions<PinholeOptions> options, Notifier notifier, MediaSources sources, IdempotencyKeys idempotency, StreamEvents events)
 {
     private const string IdempotencyScope = "status";
 
@@ -100,6 +102,7 @@ public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOpti
                 await notifier.NotifyAsync(connection, transaction, follower, author, NotificationTypes.Status, id, cancellationToken);
         }
         await LinkTagsAsync(connection, transaction, id, parsed.Tags, now, cancellationToken);
+        await events.AddAsync(connection, transaction, StreamEventKinds.Update, author, id, null, cancellationToken);
         if (request.IdempotencyKey is { } newKey)
             await idempotency.RememberAsync(connection, transaction, author, IdempotencyScope, newKey, id, cancellationToken);
         return id;
@@ -114,13 +117,17 @@ public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOpti
                 new { id, viewer = caller }, transaction, cancellationToken: cancellationToken)) ?? throw ApiException.NotFound();
             if (row.AccountId != caller)
                 throw ApiException.Forbidden();
-            await DeleteRowAsync(connection, transaction, row, cancellationToken);
+            await DeleteRowAsync(connection, transaction, events, row, cancellationToken);
             return row;
         }, cancellationToken);
 
-    /// <summary>Removes a post, the reblogs of it, and its weight in every counter.</summary>
-    internal static async Task DeleteRowAsync(DbConnection connection, DbTransaction transaction, StatusRow row, CancellationToken cancellationToken)
+    /// <summary>Removes a post, the reblogs of it, and its weight in every counter; streams hear of each removal.</summary>
+    internal static async Task DeleteRowAsync(DbConnection connection, DbTransaction transaction, StreamEvents events, StatusRow row, CancellationToken cancellationToken)
     {
+        var reblogs = await connection.QueryAsync<(long Id, long AccountId)>(connection.Command(
+            "SELECT id, account_id FROM statuses WHERE reblog_of_id = @Id", new { row.Id }, transaction, cancellationToken));
+        foreach (var (reblog, booster) in reblogs.Append((row.Id, row.AccountId)))
+            await events.AddAsync(connection, transaction, StreamEventKinds.Delete, booster, reblog, null, cancellationToken);
         await connection.ExecuteAsync(connection.Command(
             """
             UPDATE accounts SET statuses_count = statuses_count - 1
