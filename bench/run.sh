@@ -11,6 +11,8 @@
 # Settings (environment):
 #   PINHOLE_BENCH_DIR   cache and results            (/tmp/pinhole-bench)
 #   BENCH_ACCOUNTS / BENCH_FOLLOWS / BENCH_POSTS / BENCH_SEED   dataset shape (10000 / 200000 / 300000 / 1)
+#   BENCH_GENERATE_ARGS extra generator options, e.g. "--tag-followers 0" (the social dataset without followed
+#                       tags); the dataset is cached apart, under a name that includes them (none)
 #   BENCH_RATE          fixed rate for health, home, tag, trends (500 req/s)
 #   BENCH_POST_RATE     fixed rate for posting       (300 statuses/s)
 #   BENCH_NOTIFICATIONS_RATE, BENCH_SEARCH_RATE, BENCH_SEARCH_ACCOUNTS_RATE
@@ -31,7 +33,9 @@
 #   BENCH_EXPLAIN       1: also write the timeline queries' plans next to the results (1)
 #   BENCH_ONLY          run only these labels, e.g. "home-rate tag-rate" (all)
 #   BENCH_REV           build the server from this commit (e.g. HEAD), exported with git archive into the cache,
-#                       instead of from the working tree: uncommitted work in src/ stays out of the numbers (unset)
+#                       instead of from the working tree: uncommitted work in src/ stays out of the numbers; the
+#                       bench is built against that commit's src/Pinhole.Data too (its migrations make the dataset)
+#                       (unset)
 #   BENCH_SERVER_ARGS   extra arguments for the server, e.g. "--Pinhole:Trends:RefreshSeconds=300" (none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -78,11 +82,16 @@ if [ -n "${BENCH_REV:-}" ]; then
     git archive "$rev" Directory.Build.props Directory.Packages.props global.json .editorconfig src | tar -x -C "$server_root"
     touch "$server_root/.complete"
   fi
+  # The bench links src/Pinhole.Data: its generator applies that project's migrations and its explain command
+  # opens the database through it. Built beside the export, from a copy of bench/, it takes that commit's schema,
+  # so the dataset is the one the server at BENCH_REV expects (and the working tree's src/ need not even compile).
+  rm -rf "$server_root/bench"; mkdir -p "$server_root/bench"
+  tar -C "$root" --exclude=bin --exclude=obj -cf - bench/Pinhole.Bench | tar -C "$server_root" -xf -
 fi
 log "building Release"
 dotnet build -c Release "$server_root/src/Pinhole.Server" -nologo -v q -clp:ErrorsOnly
-dotnet build -c Release bench/Pinhole.Bench -nologo -v q -clp:ErrorsOnly
-bench=(dotnet "$root/bench/Pinhole.Bench/bin/Release/net10.0/Pinhole.Bench.dll")
+dotnet build -c Release "$server_root/bench/Pinhole.Bench" -nologo -v q -clp:ErrorsOnly
+bench=(dotnet "$server_root/bench/Pinhole.Bench/bin/Release/net10.0/Pinhole.Bench.dll")
 server_dll="$server_root/src/Pinhole.Server/bin/Release/net10.0/Pinhole.Server.dll"
 # The server's code is what src/ held at build time: name the last commit that changed it, and say if it was dirty.
 if [ -n "${BENCH_REV:-}" ]; then
@@ -115,10 +124,15 @@ trap cleanup EXIT
 
 # --- the dataset: generated once per shape and schema, copied fresh for every run (posting changes it) -----------
 # The schema is the server's migrations: a new migration makes a new dataset (and the generator fills new columns).
-schema=$(cat src/Pinhole.Data/Migrations/*/*.sql | sha1sum | cut -c1-8)
+schema=$(cat "$server_root"/src/Pinhole.Data/Migrations/*/*.sql | sha1sum | cut -c1-8)
 shape="a$accounts-f$follows-p$posts-s$seed"
 generate_args=(--accounts "$accounts" --follows "$follows" --posts "$posts" --seed "$seed")
 if [ "$dataset" = social ]; then shape="$shape-social"; generate_args+=(--social); fi
+if [ -n "${BENCH_GENERATE_ARGS:-}" ]; then
+  # shellcheck disable=SC2206 # split on purpose: several arguments in one setting
+  generate_args+=(${BENCH_GENERATE_ARGS})
+  shape="$shape-$(echo "$BENCH_GENERATE_ARGS" | tr -d ' -')"
+fi
 pristine="$cache/$provider-$shape-m$schema"
 run_dir="$cache/run-$name"
 if [ -f "$pristine/.complete" ] && [ -n "$(find "$pristine/.complete" -mmin +$((max_age_hours * 60)))" ]; then
@@ -242,7 +256,7 @@ rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$server_pid/status")
 {
   echo "### $provider, $dataset dataset — server at commit $commit, $(date -u +%Y-%m-%d)"
   echo
-  echo "Dataset: $accounts accounts, $follows follows, $posts posts (seed $seed)$([ "$dataset" = social ] && echo ", plus the social additions")," \
+  echo "Dataset: $accounts accounts, $follows follows, $posts posts (seed $seed)$([ "$dataset" = social ] && echo ", plus the social additions")$([ -n "${BENCH_GENERATE_ARGS:-}" ] && echo " (generate $BENCH_GENERATE_ARGS)")," \
     "generated $(date -u -r "$pristine/.complete" '+%Y-%m-%d %H:%M UTC'); $duration s per run after $warmup s of warm-up"
   echo "at the same load;"
   [ "$dataset" = social ] && echo "trends recomputed at most every $trends_refresh s (Pinhole:Trends:RefreshSeconds);"

@@ -140,7 +140,7 @@ public static class ExplainCommand
                     ServerSql.SearchStatuses(sqlite), Parameters(typical.Id, new { match = ServerSql.SearchMatch(sqlite, word), limit = 20, offset = 0 })));
             }
             queries.Add(new($"Search accounts \"{prefix}\" (the first letters of a username), viewer {typical.Id}",
-                ServerSql.SearchAccounts, Parameters(typical.Id, new { prefix, end = prefix + char.MaxValue, limit = 20, offset = 0 })));
+                ServerSql.SearchAccounts, Parameters(typical.Id, new { prefix, end = ServerSql.PrefixEnd(prefix), limit = 20, offset = 0 })));
             queries.Add(new("Trends refresh 1 of 2: public tagged posts of the seven-day tag history",
                 ServerSql.TrendingTagUses, new { since = ServerSql.TagHistorySince(now) }));
             queries.Add(new("Trends refresh 2 of 2: the last day's public posts by interactions",

@@ -3,7 +3,7 @@ namespace Pinhole.Bench.Explain;
 /// <summary>
 /// The server's queries exactly as it sends them for a first page (no max_id), copied from src/Pinhole.Server —
 /// copied, not shared: the bench must not depend on the server; re-copy when they change. Last copied from
-/// commit d5fcc34:
+/// commit d5fcc34, checked against 73dcf7a (which changed only the prefix's upper bound, <see cref="PrefixEnd"/>):
 /// <list type="bullet">
 /// <item>Features/Statuses/Visibility.cs: <c>VisibleTo.Viewer</c>, <c>FeedFilter.Silenced</c> and <c>FeedFilter.Shown</c>;</item>
 /// <item>Features/Timelines/TimelineEndpoints.cs: <c>HomeQuery</c> (per database; first tried within two days, which
@@ -147,6 +147,9 @@ public static class ServerSql
                  a.followers_count DESC, a.id
         LIMIT @limit OFFSET @offset
         """;
+
+    /// <summary>SearchTerms.PrefixEnd: the exclusive upper bound of keys starting with a prefix (bytewise order).</summary>
+    public static string PrefixEnd(string prefix) => prefix + char.ConvertFromUtf32(0x10FFFF);
 
     /// <summary>A refresh's first query: every public tagged post of the tag history's window (seven UTC days).</summary>
     public const string TrendingTagUses =
