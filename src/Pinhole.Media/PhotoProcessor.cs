@@ -369,6 +369,9 @@ public sealed class PhotoProcessor
 
             case OutputFormat.Jpeg:
                 return image.SaveJpeg(spec.Quality);
+            case OutputFormat.Avif:
+                // Effort 2 of 9: AV1 is slow, and renditions are made while the person waits.
+                return image.SaveAvif(spec.Quality, effort: 2);
             default:
                 throw new ArgumentOutOfRangeException(nameof(spec), spec.Format, "unknown output format");
         }

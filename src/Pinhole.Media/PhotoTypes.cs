@@ -6,6 +6,9 @@ public enum OutputFormat
 {
     Jpeg,
     WebP,
+
+    /// <summary>Smallest files, slowest to make: an operator's choice (<c>Pinhole:Media:Avif</c>).</summary>
+    Avif,
 }
 
 public enum RenditionShape

@@ -260,4 +260,13 @@ internal static partial class LibVips
     internal static partial int vips_webpsave_buffer(
         VipsImageHandle input, out GLibBuffer buffer, out nuint length,
         string qualityName, int quality, string stripName, int strip, string effortName, int effort, IntPtr end);
+
+    /// <summary>VipsForeignHeifCompression's AV1: heifsave writes AVIF.</summary>
+    internal const int HeifCompressionAv1 = 4;
+
+    /// <summary><c>vips_heifsave_buffer(in, &amp;buf, &amp;len, "Q", q, "compression", c, "strip", b, "effort", e, NULL)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "vips_heifsave_buffer", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int vips_heifsave_buffer(
+        VipsImageHandle input, out GLibBuffer buffer, out nuint length,
+        string qualityName, int quality, string compressionName, int compression, string stripName, int strip, string effortName, int effort, IntPtr end);
 }

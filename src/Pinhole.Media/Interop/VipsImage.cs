@@ -160,6 +160,15 @@ internal sealed class VipsImage : IDisposable
         return Take(buffer, length, status == 0);
     }
 
+    /// <summary>Encodes as AVIF (AV1 in HEIF) with every metadata block stripped.</summary>
+    /// <param name="effort">libheif's CPU effort, 0 (fastest) to 9 (smallest files).</param>
+    public byte[] SaveAvif(int quality, int effort)
+    {
+        int status = LibVips.vips_heifsave_buffer(
+            handle, out GLibBuffer buffer, out nuint length, "Q", quality, "compression", LibVips.HeifCompressionAv1, "strip", 1, "effort", effort, End);
+        return Take(buffer, length, status == 0);
+    }
+
     /// <summary>
     /// Resizes so that the short edge is exactly <paramref name="shortEdge"/> (or stays as it is when already smaller).
     /// </summary>

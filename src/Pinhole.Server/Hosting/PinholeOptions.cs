@@ -85,6 +85,9 @@ public sealed class MediaSettings
 
     public int PreviewMaxEdge { get; set; } = 640;
 
+    /// <summary>Also make every photo size in AVIF (smaller files for browsers that take them, slower to make).</summary>
+    public bool Avif { get; set; }
+
     public int DescriptionLimit { get; set; } = 1500;
 
     public long MaxVideoBytes { get; set; } = 200L * 1024 * 1024;

@@ -125,6 +125,20 @@ public sealed class MediaTests
     }
 
     [Fact]
+    public async Task WithAvifOnEverySizeIsAlsoMadeInAvif()
+    {
+        await using var app = await PinholeApp.StartAsync(new Dictionary<string, string?> { ["Pinhole:Media:Avif"] = "true" });
+        var minji = await app.RegisterAsync("minji");
+
+        var media = await minji.UploadAsync(await TestImages.JpegWithGpsAsync(800, 600));
+
+        var avif = media["pinhole"]!["renditions"]!.AsArray().Where(r => r!["content_type"]!.GetValue<string>() == "image/avif").ToList();
+        Assert.Equal(["original", "640", "320"], avif.Select(r => r!["name"]!.GetValue<string>()));
+        var bytes = await minji.Client.GetByteArrayAsync(avif[0]!["url"]!.GetValue<string>(), TestContext.Current.CancellationToken);
+        Assert.Equal("ftypavif", System.Text.Encoding.ASCII.GetString(bytes, 4, 8));
+    }
+
+    [Fact]
     public async Task AFileOverTheSizeLimitIsRefusedWith413()
     {
         await using var app = await PinholeApp.StartAsync(new Dictionary<string, string?> { ["Pinhole:Media:MaxImageBytes"] = "100000" });

@@ -16,7 +16,7 @@ public sealed record MadeMedia(string Type, string FileKey, string ContentType, 
 
 /// <summary>
 /// Makes the files Pinhole serves from an upload's source, with the person's filter and focal point: photos in
-/// several sizes and two formats (plus square crops for grids), videos and animated GIFs as H.264 MP4 with a
+/// several sizes and two formats (three with AVIF on; plus square crops for grids), videos and animated GIFs as H.264 MP4 with a
 /// poster, audio as AAC. Every file is written anew by libvips or ffmpeg, so none carries the source's metadata.
 /// </summary>
 public sealed class MediaRenderer(IMediaStore store, PhotoPipeline photos, VideoPipeline videos, IOptions<PinholeOptions> options)
@@ -63,6 +63,8 @@ public sealed class MediaRenderer(IMediaStore store, PhotoPipeline photos, Video
                 Spec: RenditionSpec.SquareCrop($"square-{size}", size, primary, quality: 82),
                 Second: RenditionSpec.SquareCrop($"square-{size}", size, secondary, quality: 80))))
             .SelectMany(pair => new[] { pair.Spec, pair.Second }).ToList();
+        if (Settings.Avif)
+            specs.AddRange(PhotoSizes(Math.Max(header.Width, header.Height)).Select(size => new RenditionSpec(size.Name, size.Edge, OutputFormat.Avif, Quality: 55)));
         var edits = new PhotoEdits(new FocusPoint(row.FocusX, row.FocusY), row.Filter);
         var photo = await photos.ProcessAsync(path, specs, edits, cancellationToken);
 
@@ -70,7 +72,12 @@ public sealed class MediaRenderer(IMediaStore store, PhotoPipeline photos, Video
         var stored = new List<StoredRendition>();
         foreach (var rendition in photo.Renditions)
         {
-            var (extension, contentType) = rendition.Format == OutputFormat.Jpeg ? ("jpg", "image/jpeg") : ("webp", "image/webp");
+            var (extension, contentType) = rendition.Format switch
+            {
+                OutputFormat.Jpeg => ("jpg", "image/jpeg"),
+                OutputFormat.Avif => ("avif", "image/avif"),
+                _ => ("webp", "image/webp"),
+            };
             var key = $"{folder}/{rendition.Name}.{extension}";
             using var bytes = new MemoryStream(rendition.Bytes, writable: false);
             await store.PutAsync(key, bytes, cancellationToken);
