@@ -5,9 +5,17 @@ using Pinhole.Server.Tests.Infrastructure;
 namespace Pinhole.Server.Tests.Uploads;
 
 /// <summary>
+/// Timing is what these tests measure (bytes resent after each drop), so they run on their own, not beside the
+/// rest of the suite's ffmpeg and database work on two cores.
+/// </summary>
+[CollectionDefinition(DisableParallelization = true)]
+public sealed class RunsAlone;
+
+/// <summary>
 /// The journalist's upload: a 20 MB clip over a link that drops every megabyte, through a proxy that cuts, delays and
 /// black-holes traffic. It arrives once, becomes a post once, and costs little more than its own size in bytes sent.
 /// </summary>
+[Collection(typeof(RunsAlone))]
 public sealed class BadLinkTests
 {
     private const long Megabyte = 1024 * 1024;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
@@ -46,8 +47,6 @@ public sealed class ResumableUploads(Db db, Snowflake ids, TimeProvider time, Me
 
     /// <summary>During a long chunk without a checksum, progress is made durable every this many bytes.</summary>
     private const long Checkpoint = 4L * 1024 * 1024;
-
-    private const int BufferSize = 64 * 1024;
 
     private UploadSettings Settings => options.Value.Uploads;
 
@@ -110,10 +109,10 @@ public sealed class ResumableUploads(Db db, Snowflake ids, TimeProvider time, Me
     /// Nothing here stops at the request's abort signal: a body that arrived whole, or in part, before the line dropped
     /// is still in the server's buffers and is kept. Reads end by themselves when the connection does.
     /// </remarks>
-    /// <param name="abort">Ends this request's connection, should a newer request for the upload need it.</param>
-    public async Task<Appended> AppendAsync(UploadRow row, long offset, Stream body, ChunkChecksum? checksum, Action abort)
+    /// <param name="abort">Ends this request's connection once it has let go of the upload.</param>
+    public async Task<Appended> AppendAsync(UploadRow row, long offset, PipeReader body, ChunkChecksum? checksum, Action abort)
     {
-        using (await TakeAsync(row.Id, abort))
+        using (await TakeAsync(row.Id, body.CancelPendingRead))
         {
             var current = await FindAsync(row.AccountId, row.Id, CancellationToken.None);
             if (current.MediaId is not null || current.Complete)
@@ -152,65 +151,75 @@ public sealed class ResumableUploads(Db db, Snowflake ids, TimeProvider time, Me
         }
     }
 
-    private async Task<long> WriteAsync(UploadRow row, Stream body, ChunkChecksum? checksum, Action abort)
+    private async Task<long> WriteAsync(UploadRow row, PipeReader body, ChunkChecksum? checksum, Action abort)
     {
         var start = row.UploadOffset;
         var committed = start;
         using var hash = checksum?.NewHash();
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         await using var file = new FileStream(PathOf(row.Id), FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
         // Bytes past the recorded offset were written before a crash and never confirmed: they go.
         file.SetLength(start);
         file.Position = start;
         var position = start;
-        try
+        var ended = false;
+        // Whether the connection must be closed once what arrived is recorded: it failed, or this request let go.
+        var closing = false;
+        while (!ended)
         {
-            while (true)
+            ReadResult result;
+            try
             {
-                int read;
-                try
-                {
-                    read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), CancellationToken.None);
-                }
-                catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
-                {
-                    // The link dropped: keep what arrived, the client will ask where to go on from. The connection
-                    // is closed outright, so the server does not try to drain a body that will never come.
-                    abort();
-                    break;
-                }
-                if (read == 0)
-                {
-                    if (hash is not null && !checksum!.Matches(hash.GetHashAndReset()))
-                    {
-                        file.SetLength(start);
-                        throw new ApiException(460, "Upload-Checksum does not match the chunk; it was discarded");
-                    }
-                    break;
-                }
-                if (position + read > row.Length)
-                {
-                    file.SetLength(committed);
-                    throw new ApiException(StatusCodes.Status413PayloadTooLarge, $"More bytes than Upload-Length ({row.Length})");
-                }
-                await file.WriteAsync(buffer.AsMemory(0, read), CancellationToken.None);
-                hash?.AppendData(buffer, 0, read);
-                position += read;
-                if (hash is null && position - committed >= Checkpoint)
-                    committed = await CommitAsync(row.Id, file, committed, position);
+                result = await body.ReadAsync(CancellationToken.None);
             }
-            if (hash is not null && position != start && !checksum!.Verified)
+            catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
             {
-                // Cut off before the end: a checksummed chunk is all or nothing.
-                file.SetLength(start);
-                return start;
+                // The link dropped: keep what arrived; the client will ask where to go on from.
+                closing = true;
+                break;
             }
-            return position == committed ? committed : await CommitAsync(row.Id, file, committed, position);
+            // Let go when a newer request asks (CancelPendingRead): what is buffered is written first.
+            if (result.IsCanceled)
+                closing = ended = true;
+            var buffer = result.Buffer;
+            if (position + buffer.Length > row.Length)
+            {
+                file.SetLength(committed);
+                throw new ApiException(StatusCodes.Status413PayloadTooLarge, $"More bytes than Upload-Length ({row.Length})");
+            }
+            foreach (var segment in buffer)
+            {
+                await file.WriteAsync(segment, CancellationToken.None);
+                hash?.AppendData(segment.Span);
+            }
+            position += buffer.Length;
+            body.AdvanceTo(buffer.End);
+            if (result.IsCompleted && !ended)
+            {
+                if (hash is not null && !checksum!.Matches(hash.GetHashAndReset()))
+                {
+                    file.SetLength(start);
+                    throw new ApiException(460, "Upload-Checksum does not match the chunk; it was discarded");
+                }
+                ended = true;
+            }
+            if (hash is null && position - committed >= Checkpoint)
+                committed = await CommitAsync(row.Id, file, committed, position);
         }
-        finally
+        long reached;
+        if (hash is not null && position != start && !checksum!.Verified)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // Cut off before the end: a checksummed chunk is all or nothing.
+            file.SetLength(start);
+            reached = start;
         }
+        else
+        {
+            reached = position == committed ? committed : await CommitAsync(row.Id, file, committed, position);
+        }
+        // Closed outright, so the server does not try to drain a body that will never come.
+        if (closing)
+            abort();
+        return reached;
     }
 
     /// <summary>Flushes to the disk itself, then records the offset: the database never names a byte a crash could lose.</summary>

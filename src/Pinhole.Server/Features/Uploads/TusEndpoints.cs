@@ -87,7 +87,7 @@ public static class TusEndpoints
         SetExpiry(http, row);
         if (created && request.ContentType == ChunkType)
         {
-            var appended = await uploads.AppendAsync(row, 0, request.Body, ChunkChecksum.Parse(request.Headers["Upload-Checksum"]), http.Abort);
+            var appended = await uploads.AppendAsync(row, 0, request.BodyReader, ChunkChecksum.Parse(request.Headers["Upload-Checksum"]), http.Abort);
             SetProgress(http, appended.Offset, appended.MediaId);
         }
         else if (!created)
@@ -116,7 +116,7 @@ public static class TusEndpoints
             throw ApiException.BadRequest("Upload-Offset is required");
         var checksum = ChunkChecksum.Parse(request.Headers["Upload-Checksum"]);
         var row = await uploads.FindAsync(caller.Account, id, CancellationToken.None);
-        var appended = await uploads.AppendAsync(row, offset, request.Body, checksum, http.Abort);
+        var appended = await uploads.AppendAsync(row, offset, request.BodyReader, checksum, http.Abort);
         SetExpiry(http, row);
         SetProgress(http, appended.Offset, appended.MediaId);
         return TypedResults.NoContent();

@@ -6,7 +6,8 @@ namespace Pinhole.Server.Features.Uploads;
 /// One writer per upload, in this process. A request that finds the upload held asks the holder to let go: on a
 /// dropped mobile link the old request is usually a dead connection the server has not noticed yet (no FIN, no
 /// RST ever came), still waiting for bytes that will never arrive, while the client has already reconnected. The
-/// holder is aborted, keeps what it had received, and the newcomer proceeds with the true offset. tusd does the same.
+/// holder stops reading, writes what it had buffered, records it, and the newcomer proceeds with the true offset.
+/// tusd does the same.
 /// </summary>
 public sealed class UploadLocks
 {
@@ -15,6 +16,12 @@ public sealed class UploadLocks
         public SemaphoreSlim Gate { get; } = new(1, 1);
         public Action? Release { get; set; }
     }
+
+    /// <summary>
+    /// How long the holder is left to finish on its own before it is stopped: long enough for it to drain what already
+    /// reached the server (stopping it discards its connection's unread bytes), short for a client that reconnected.
+    /// </summary>
+    private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(500);
 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
 
@@ -25,7 +32,7 @@ public sealed class UploadLocks
     public async Task<IDisposable> TakeAsync(long id, Action? abort)
     {
         var entry = _entries.GetOrAdd(id, _ => new Entry());
-        if (!entry.Gate.Wait(0))
+        if (!await entry.Gate.WaitAsync(Grace))
         {
             entry.Release?.Invoke();
             if (!await entry.Gate.WaitAsync(Patience))
