@@ -76,7 +76,7 @@ public static class NodeTus
     }
 
     /// <summary>The folder holding Pinhole.slnx, found upwards from the test binaries.</summary>
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using Pinhole.Server.Tests.Infrastructure;
+using Pinhole.Server.Tests.Streaming;
 
 namespace Pinhole.Server.Tests.Privacy;
 
@@ -86,6 +87,22 @@ public sealed class VisibilityMatrixTests
         await users[Viewer.BlockingAuthor].Client.PostFormAsync($"/api/v1/accounts/{author.Id}/block");
         await author.Client.PostFormAsync($"/api/v1/accounts/{users[Viewer.BlockedByAuthor].Id}/block");
 
+        // Streams, opened before anything is posted: each viewer's user stream, and the public and tag streams.
+        // A sentinel's public post, made last, closes each stream's record: events arrive in order.
+        var sentinel = await app.RegisterAsync("sentinel");
+        using var anonymousStreams = app.CreateClient();
+        var streams = new List<(Viewer Viewer, string Path, SseClient Client)>();
+        foreach (var viewer in Enum.GetValues<Viewer>())
+        {
+            var client = viewer == Viewer.Anonymous ? anonymousStreams : users[viewer].Client;
+            if (viewer != Viewer.Anonymous)
+                await users[viewer].FollowAsync(sentinel);
+            foreach (var path in viewer == Viewer.Anonymous
+                ? new[] { "/api/v1/streaming/public", "/api/v1/streaming/hashtag?tag=matrix" }
+                : ["/api/v1/streaming/public", "/api/v1/streaming/hashtag?tag=matrix", "/api/v1/streaming/user"])
+                streams.Add((viewer, path, await SseClient.ConnectAsync(client, path)));
+        }
+
         var root = await author.PostStatusAsync("A public thread start");
         var post = await author.PostStatusAsync("@mentioned the post under test about matrixword #matrix", visibility, root.Id());
         await author.Client.PostFormAsync($"/api/v1/statuses/{post.Id()}/favourite");
@@ -94,6 +111,27 @@ public sealed class VisibilityMatrixTests
             await author.Client.PostFormAsync($"/api/v1/statuses/{post.Id()}/pin");
         using (var edit = await author.Client.PutAsync($"/api/v1/statuses/{post.Id()}", Api.Form(("status", "@mentioned the post under test, edited, about matrixword #matrix")), Cancel))
             await Api.ReadSuccessAsync(edit);
+
+        var closing = await sentinel.PostStatusAsync("sentinel #matrix");
+        foreach (var (viewer, path, stream) in streams)
+        {
+            var seen = new List<string>();
+            while (true)
+            {
+                var next = await stream.NextAsync(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException($"{viewer} {path}: the sentinel never arrived");
+                if (next.Event is not ("update" or "status.update"))
+                    continue;
+                var id = System.Text.Json.Nodes.JsonNode.Parse(next.Data)!.Id();
+                if (id == closing.Id())
+                    break;
+                seen.Add(id);
+            }
+            var expected = path.EndsWith("/user", StringComparison.Ordinal)
+                ? viewer == Viewer.Author || (viewer == Viewer.Follower && CanSee(visibility, viewer))
+                : visibility == "public" && InFeeds(visibility, viewer);
+            Assert.True(expected == seen.Contains(post.Id()), $"{visibility} post, {(lockedAuthor ? "locked" : "open")} author, {viewer}: stream {path}");
+            await stream.DisposeAsync();
+        }
 
         var clients = users.ToDictionary(u => u.Key, u => u.Value.Client);
         clients[Viewer.Anonymous] = app.CreateClient();

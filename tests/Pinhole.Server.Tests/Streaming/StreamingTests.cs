@@ -168,6 +168,65 @@ public sealed class StreamingTests
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", Cancel);
     }
 
+    [Fact]
+    public async Task AMastodonClientLibraryFollowsAHashtagLive()
+    {
+        await using var app = await PinholeApp.StartAsync();
+        var minji = await app.RegisterAsync("minji");
+        await using var masto = NodeMasto.StartHashtag(app.BaseAddress, minji.Token, "pyongyang", count: 1);
+        Assert.True((await masto.NextAsync(TimeSpan.FromSeconds(30)))["ready"]!.GetValue<bool>());
+
+        // masto.js does not tell when the server has taken its subscribe message: post until one arrives.
+        var posted = new List<string>();
+        JsonNode? received = null;
+        for (var attempt = 0; attempt < 10 && received is null; attempt++)
+        {
+            posted.Add((await minji.PostStatusAsync("Children at Mansu Hill #pyongyang")).Id());
+            try
+            {
+                received = await masto.NextAsync(TimeSpan.FromSeconds(1));
+            }
+            catch (TimeoutException)
+            {
+                // Not subscribed yet.
+            }
+        }
+
+        Assert.NotNull(received);
+        Assert.Equal("update", received["event"]!.GetValue<string>());
+        Assert.Contains(received["id"]!.GetValue<string>(), posted);
+        Assert.Contains("pyongyang", received["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task ASecondNodeDeliversWhatTheFirstWrote()
+    {
+        await using var app = await PinholeApp.StartAsync();
+        var minji = await app.RegisterAsync("minji");
+        await using var second = app.StartSecondNode();
+        using var reader = second.CreateClient();
+        await using var stream = await SseClient.ConnectAsync(reader, "/api/v1/streaming/hashtag?tag=pyongyang");
+
+        var posted = Stopwatch.StartNew();
+        var post = await minji.PostStatusAsync("Posted on node one #pyongyang");
+
+        Assert.Equal(post.Id(), IdOf(await stream.ExpectAsync("update", TimeSpan.FromSeconds(2))));
+        Assert.True(posted.Elapsed < TimeSpan.FromSeconds(1), $"arrived after {posted.Elapsed}");
+    }
+
+    [Fact]
+    public async Task StoppingTheServerEndsStreamsCleanly()
+    {
+        var app = await PinholeApp.StartAsync();
+        using var anonymous = app.CreateClient();
+        await using var stream = await SseClient.ConnectAsync(anonymous, "/api/v1/streaming/public");
+
+        var stopping = app.DisposeAsync();
+
+        Assert.Null(await stream.NextAsync(TimeSpan.FromSeconds(10)));
+        await stopping;
+    }
+
     private static Task SendAsync(ClientWebSocket socket, JsonObject message) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, Cancel);
 
