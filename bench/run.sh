@@ -31,6 +31,7 @@
 #   BENCH_RETRIES       measure a run again, up to this many times, when other processes disturbed it (2)
 #   BENCH_WRK           1: also measure /health with wrk (1)
 #   BENCH_EXPLAIN       1: also write the timeline queries' plans next to the results (1)
+#   BENCH_EXPLAIN_ARGS  extra options for explain, e.g. "--home-sweep" (every account's home query timed) (none)
 #   BENCH_ONLY          run only these labels, e.g. "home-rate tag-rate" (all)
 #   BENCH_REV           build the server from this commit (e.g. HEAD), exported with git archive into the cache,
 #                       instead of from the working tree: uncommitted work in src/ stays out of the numbers; the
@@ -175,7 +176,8 @@ fi
 
 if [ "${BENCH_EXPLAIN:-1}" = 1 ]; then
   log "query plans -> $cache/explain-$name-$stamp.md"
-  "${bench[@]}" explain "${explain_target[@]}" > "$cache/explain-$name-$stamp.md"
+  # shellcheck disable=SC2086 # split on purpose: several arguments in one setting
+  "${bench[@]}" explain "${explain_target[@]}" ${BENCH_EXPLAIN_ARGS:-} > "$cache/explain-$name-$stamp.md"
 fi
 
 # --- the server, from the Release build --------------------------------------------------------------------------

@@ -20,10 +20,13 @@ public static class ExplainCommand
     public const string Usage =
         """
         explain --provider sqlite --data-dir DIR | --provider postgres --connection CS
-                [--tag pyongyang] [--repeat 50]
+                [--tag pyongyang] [--repeat 50] [--home-sweep]
           EXPLAIN QUERY PLAN (SQLite) or EXPLAIN (ANALYZE, BUFFERS) (PostgreSQL) of the home and tag timelines,
           and where the dataset has them (generate --social) of notifications, search and the trends refresh;
           with their median and p90 times over --repeat runs.
+          --home-sweep: also time every account's home page query as the server runs it (the last two days,
+            then without the window when they hold less than a page), and print how that time is spread:
+            overall, by whether the account follows tags, mutes or blocks anyone, and by the fallback.
         """;
 
     private sealed class Viewer
@@ -56,6 +59,7 @@ public static class ExplainCommand
             : args.RequiredText("connection");
         var tag = args.Text("tag") ?? Vocabulary.BenchmarkTag;
         var repeat = args.Whole("repeat", 50);
+        var homeSweep = args.Flag("home-sweep");
         args.RejectUnknown();
         if (provider == DatabaseProvider.Sqlite && !File.Exists(target))
             throw new UsageException($"{target} does not exist; run generate first.");
@@ -165,8 +169,94 @@ public static class ExplainCommand
                 $"{rows} rows; run alone {repeat} times: median {median:F2} ms, p90 {p90:F2} ms"));
             Console.WriteLine();
         }
+        if (homeSweep)
+            await HomeSweepAsync(connection, sqlite, now, cancellationToken);
         return 0;
     }
+
+    private sealed class SweepAccount
+    {
+        public long Id { get; init; }
+        public long FollowedTags { get; init; }
+        public long Mutes { get; init; }
+        public long Blocks { get; init; }
+    }
+
+    /// <summary>
+    /// Every account's first home page, as the load asks for it (any account, uniformly) and as the server reads it
+    /// (Timeline.ReadAsync: the two-day window, then the whole history when the window holds less than a page):
+    /// the SQL's share of a home request, per account, and where the expensive accounts are.
+    /// </summary>
+    private static async Task HomeSweepAsync(DbConnection connection, bool sqlite, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var social = await TableExistsAsync(connection, sqlite, "tag_follows", cancellationToken);
+        var accounts = (await connection.QueryAsync<SweepAccount>(connection.Command(social
+            ? """
+              SELECT a.id,
+                     (SELECT COUNT(*) FROM tag_follows t WHERE t.account_id = a.id) AS followed_tags,
+                     (SELECT COUNT(*) FROM mutes m WHERE m.account_id = a.id AND (m.expires_at IS NULL OR m.expires_at > @now)) AS mutes,
+                     (SELECT COUNT(*) FROM blocks b WHERE b.account_id = a.id) AS blocks
+              FROM accounts a ORDER BY a.id
+              """
+            : "SELECT a.id, 0 AS followed_tags, 0 AS mutes, 0 AS blocks FROM accounts a ORDER BY a.id",
+            new { now = now.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken))).ToList();
+        var windowSql = ServerSql.Home(sqlite, window: true);
+        var wholeSql = ServerSql.Home(sqlite, window: false);
+        object Parameters(long viewer) => new
+        {
+            viewer, now = now.ToUnixTimeMilliseconds(), page_limit = 20,
+            page_window_id = ServerSql.LowestIdAt(now - TimeSpan.FromDays(2)),
+        };
+        // One pass to warm caches (and the JIT), then the timed pass.
+        foreach (var account in accounts.Take(500))
+            await connection.QueryAsync<long>(connection.Command(windowSql, Parameters(account.Id), cancellationToken: cancellationToken));
+        var timed = new List<(SweepAccount Account, double Ms, bool Fallback)>(accounts.Count);
+        foreach (var account in accounts)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var rows = (await connection.QueryAsync<long>(connection.Command(windowSql, Parameters(account.Id), cancellationToken: cancellationToken))).Count();
+            var fallback = rows < 20;
+            if (fallback)
+                await connection.QueryAsync<long>(connection.Command(wholeSql, Parameters(account.Id), cancellationToken: cancellationToken));
+            timed.Add((account, Stopwatch.GetElapsedTime(start).TotalMilliseconds, fallback));
+        }
+
+        var total = timed.Sum(t => t.Ms);
+        string Line(string what, IEnumerable<(SweepAccount Account, double Ms, bool Fallback)> group)
+        {
+            var times = group.Select(t => t.Ms).OrderBy(t => t).ToList();
+            if (times.Count == 0)
+                return $"| {what} | 0 | | | | | | |";
+            double At(double q) => times[Math.Min(times.Count - 1, (int)(times.Count * q))];
+            return string.Create(CultureInfo.InvariantCulture,
+                $"| {what} | {times.Count:N0} | {times.Average():F2} | {At(0.5):F2} | {At(0.9):F2} | {At(0.99):F2} | {times[^1]:F1} | {100 * times.Sum() / total:F0}% |");
+        }
+        Console.WriteLine("### Home sweep: every account's first home page query, as the server runs it");
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"The two-day window first, then the whole history when it holds less than 20 posts; one connection, one account after another; {total / 1000:F1} s in all."));
+        Console.WriteLine();
+        Console.WriteLine("| accounts | count | mean ms | p50 | p90 | p99 | max | share of all the time |");
+        Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|--:|");
+        Console.WriteLine(Line("all", timed));
+        Console.WriteLine(Line("the window held a page", timed.Where(t => !t.Fallback)));
+        Console.WriteLine(Line("fell back to the whole history", timed.Where(t => t.Fallback)));
+        if (social)
+        {
+            Console.WriteLine(Line("following tags", timed.Where(t => t.Account.FollowedTags > 0)));
+            Console.WriteLine(Line("following no tag", timed.Where(t => t.Account.FollowedTags == 0)));
+            Console.WriteLine(Line("muting someone (mute in force)", timed.Where(t => t.Account.Mutes > 0)));
+            Console.WriteLine(Line("blocking someone", timed.Where(t => t.Account.Blocks > 0)));
+            Console.WriteLine(Line("neither muting nor blocking", timed.Where(t => t.Account.Mutes == 0 && t.Account.Blocks == 0)));
+        }
+        Console.WriteLine();
+    }
+
+    private static async Task<bool> TableExistsAsync(DbConnection connection, bool sqlite, string table, CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<long>(connection.Command(sqlite
+            ? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @table"
+            : "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = @table",
+            new { table }, cancellationToken: cancellationToken)) > 0;
 
     private sealed class PlanRow
     {
