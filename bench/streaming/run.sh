@@ -23,6 +23,8 @@
 #   BENCH_QUIET_WAIT      seconds to wait, before each step, for a quiet machine (1200)
 #   BENCH_QUIET_LOAD      the 1-minute load average below which the machine counts as quiet (1.5)
 #   BENCH_ONLY            run only these steps, e.g. "hold latency-hashtag" (all)
+#   BENCH_SERVER_ARGS     extra server options, for diagnostic runs only, e.g.
+#                         "--Pinhole:Streaming:PollMilliseconds=50" (none; the defaults are what is measured)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -35,6 +37,7 @@ subscribers=${BENCH_SUBSCRIBERS:-1000}; half=$((subscribers / 2))
 posts=${BENCH_POSTS:-50}; interval=${BENCH_INTERVAL_MS:-500}
 seconds=${BENCH_SECONDS:-30}; warmup_seconds=${BENCH_WARMUP_SECONDS:-5}; in_flight=${BENCH_IN_FLIGHT:-1}
 quiet_wait=${BENCH_QUIET_WAIT:-1200}; quiet_load=${BENCH_QUIET_LOAD:-1.5}; only=${BENCH_ONLY:-}
+read -r -a server_args <<< "${BENCH_SERVER_ARGS:-}"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 results="$cache/results-$stamp"
 mkdir -p "$results"
@@ -68,6 +71,7 @@ if [ ! -f "$server_dir/Pinhole.Server.dll" ]; then
   trap - EXIT
 fi
 echo "$rev" > "$results/commit"
+echo "${server_args[*]}" > "$results/server-args"
 
 # --- a server on a fresh copy of the data --------------------------------------------------------------------------
 server_pid=""; url=""
@@ -77,7 +81,7 @@ start_server() { # name data-dir
   url="http://127.0.0.1:$port"
   # From its own directory (its content root); warnings only, as in bench/run.sh.
   (cd "$server_dir" && Logging__LogLevel__Default=Warning exec dotnet Pinhole.Server.dll --urls "$url" \
-    --Pinhole:DataDir="$2" --Pinhole:RateLimits:Enabled=false) > "$results/server-$1.log" 2>&1 &
+    --Pinhole:DataDir="$2" --Pinhole:RateLimits:Enabled=false "${server_args[@]}") > "$results/server-$1.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 120); do
     curl -fs "$url/health" > /dev/null 2>&1 && return 0
@@ -160,7 +164,7 @@ measure throughput-user deliver --hashtag 0 --user "$subscribers" "${flat[@]}"
 
 # --- report -----------------------------------------------------------------------------------------------------------
 {
-  echo "### Streaming — server at commit $rev, $(date -u +%Y-%m-%d)"
+  echo "### Streaming — server at commit $rev${server_args:+ with ${server_args[*]}}, $(date -u +%Y-%m-%d)"
   echo
   "${bench[@]}" report --results "$results"
 } | tee "$results/report.md"

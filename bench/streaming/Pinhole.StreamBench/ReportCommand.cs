@@ -56,7 +56,11 @@ internal static class ReportCommand
             report.AppendLine(Line($"| p99 ≤ {LatencyP99TargetMs:F0} ms from POST to receipt, {Subscribers(run)} | p50 {l.P50:F1} ms, p99 {l.P99:F1} ms, max {l.Max:F1} ms ({run.Delivery.Delivered:N0} of {run.Delivery.Expected:N0} delivered) | **{(l.P99 <= LatencyP99TargetMs && all ? "met" : "missed")}** |"));
         }
         foreach (var run in throughput)
-            report.AppendLine(Line($"| fan-out throughput, {Subscribers(run)} (no number set) | {run.DeliveriesPerSecond:N0} events delivered/s ({run.PostsPerSecond:F1} posts/s) | measured |"));
+        {
+            var lost = run.Delivery.Expected - run.Delivery.Delivered;
+            var reading = lost == 0 ? "measured" : Line($"measured: **{lost:N0} events never delivered** ({run.Delivery.PostsReachingNone:N0} posts reached nobody, {run.DroppedStreams} streams dropped)");
+            report.AppendLine(Line($"| fan-out throughput, {Subscribers(run)} (no number set) | {run.DeliveriesPerSecond:N0} events delivered/s ({run.PostsPerSecond:F1} posts/s) | {reading} |"));
+        }
         report.AppendLine();
     }
 
@@ -84,12 +88,12 @@ internal static class ReportCommand
             return;
         report.AppendLine(Line($"Delivery latency at a fixed rate: {runs[0].Delivery.Posts} posts, one every {runs[0].IntervalMs} ms (open loop), each carrying #pyongyang, after 5 unmeasured posts. Every (post, subscriber) pair is one sample. \"First\" is, per post, the earliest subscriber's latency (when delivery began); \"spread\" the last subscriber's less the first's (the fan-out itself). CPU: 100% is one core."));
         report.AppendLine();
-        report.AppendLine("| run | subscribers | delivered | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | first, per post: p50 / max ms | posts whose first > 100 ms | spread per post p50 / max ms | POST p50 / p99 ms | server CPU | client CPU | other CPU | server RSS max MB |");
-        report.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        report.AppendLine("| run | subscribers | delivered | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | first, per post: p50 / max ms | posts whose first > 100 ms | spread per post p50 / max ms | POST p50 / p99 ms | server CPU | server CPU per post | client CPU | other CPU | server RSS max MB |");
+        report.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var run in runs)
         {
             var d = run.Delivery;
-            report.AppendLine(Line($"| {run.Label} | {Subscribers(run)} | {d.Delivered:N0} / {d.Expected:N0} | {d.Latency.P50:F1} | {d.Latency.P90:F1} | {d.Latency.P99:F1} | {d.Latency.P999:F1} | {d.Latency.Max:F1} | {d.First.P50:F1} / {d.First.Max:F1} | {d.FirstMs.Count(f => f > 100)} of {d.FirstMs.Count} | {d.Spread.P50:F1} / {d.Spread.Max:F1} | {d.PostResponse.P50:F1} / {d.PostResponse.P99:F1} | {d.Usage.ServerCpuPercent:F0}% | {d.Usage.ClientCpuPercent:F0}% | {d.Usage.OtherCpuPercent:F0}% | {Mb(d.Usage.ServerRssMaxKb)} |"));
+            report.AppendLine(Line($"| {run.Label} | {Subscribers(run)} | {d.Delivered:N0} / {d.Expected:N0} | {d.Latency.P50:F1} | {d.Latency.P90:F1} | {d.Latency.P99:F1} | {d.Latency.P999:F1} | {d.Latency.Max:F1} | {d.First.P50:F1} / {d.First.Max:F1} | {d.FirstMs.Count(f => f > 100)} of {d.FirstMs.Count} | {d.Spread.P50:F1} / {d.Spread.Max:F1} | {d.PostResponse.P50:F1} / {d.PostResponse.P99:F1} | {d.Usage.ServerCpuPercent:F0}% | {CpuMs(d.Usage, d.Posts):F0} ms | {d.Usage.ClientCpuPercent:F0}% | {d.Usage.OtherCpuPercent:F0}% | {Mb(d.Usage.ServerRssMaxKb)} |"));
         }
         report.AppendLine();
         foreach (var run in runs)
@@ -103,13 +107,13 @@ internal static class ReportCommand
             return;
         report.AppendLine(Line($"Fan-out throughput: the poster posts flat out ({runs[0].InFlight} POST in flight), {runs[0].Seconds:F0} s measured after a warm-up. Deliveries are events read by all subscribers together in the measured stretch; latency is of the posts sent in it; the drain is how long after the last POST's answer the last event arrived (the backlog the server built)."));
         report.AppendLine();
-        report.AppendLine("| run | subscribers | posts/s | events delivered/s | slowest / fastest second | delivered | streams dropped | latency p50 / p99 / max ms | POST p50 / p99 ms | drain s | server CPU | client CPU | other CPU | server RSS max MB |");
-        report.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        report.AppendLine("| run | subscribers | posts/s | events delivered/s | slowest / fastest second | delivered | posts reaching all / none | streams dropped | latency p50 / p99 / max ms | POST p50 / p99 ms | drain s | server CPU | server CPU per delivery | client CPU | other CPU | server RSS max MB |");
+        report.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         foreach (var run in runs)
         {
             var d = run.Delivery;
             var range = run.DeliveriesPerSecondRange.Length == 2 ? Line($"{run.DeliveriesPerSecondRange[0]:N0} / {run.DeliveriesPerSecondRange[1]:N0}") : "–";
-            report.AppendLine(Line($"| {run.Label} | {Subscribers(run)} | {run.PostsPerSecond:F1} | {run.DeliveriesPerSecond:N0} | {range} | {d.Delivered:N0} / {d.Expected:N0} | {run.DroppedStreams} | {d.Latency.P50:F0} / {d.Latency.P99:F0} / {d.Latency.Max:F0} | {d.PostResponse.P50:F1} / {d.PostResponse.P99:F1} | {run.DrainSeconds:F1} | {d.Usage.ServerCpuPercent:F0}% | {d.Usage.ClientCpuPercent:F0}% | {d.Usage.OtherCpuPercent:F0}% | {Mb(d.Usage.ServerRssMaxKb)} |"));
+            report.AppendLine(Line($"| {run.Label} | {Subscribers(run)} | {run.PostsPerSecond:F1} | {run.DeliveriesPerSecond:N0} | {range} | {d.Delivered:N0} / {d.Expected:N0} | {d.PostsReachingAll:N0} / {d.PostsReachingNone:N0} of {d.Posts:N0} | {run.DroppedStreams} | {d.Latency.P50:F0} / {d.Latency.P99:F0} / {d.Latency.Max:F0} | {d.PostResponse.P50:F1} / {d.PostResponse.P99:F1} | {run.DrainSeconds:F1} | {d.Usage.ServerCpuPercent:F0}% | {d.Usage.ServerCpuPercent * 10_000 / run.DeliveriesPerSecond:F0} µs | {d.Usage.ClientCpuPercent:F0}% | {d.Usage.OtherCpuPercent:F0}% | {Mb(d.Usage.ServerRssMaxKb)} |"));
         }
         report.AppendLine();
     }
@@ -130,6 +134,9 @@ internal static class ReportCommand
         }
         report.AppendLine();
     }
+
+    /// <summary>The server's CPU time over the stretch, in ms per post (what a share of a core means on a shared machine).</summary>
+    private static double CpuMs(Usage usage, int posts) => usage.ServerCpuPercent / 100 * usage.Seconds * 1000 / posts;
 
     private static T? Read<T>(string directory, string name) where T : class
     {

@@ -35,9 +35,11 @@ internal sealed record HoldStep(int Connections, int Open, double OpenSeconds, U
 /// <param name="First">Per post: its first stream's latency (when the server began delivering it).</param>
 /// <param name="Spread">Per post: its last stream's latency less its first's (how long the fan-out itself took).</param>
 /// <param name="FirstMs">Each post's first latency, in posting order: a delay before delivery starts shows here, post by post.</param>
+/// <param name="PostsReachingAll">Posts every stream read; <paramref name="PostsReachingNone"/>: posts no stream read (lost
+/// before the fan-out, as opposed to a stream that fell behind or was dropped, which loses posts on its own).</param>
 internal sealed record Delivery(
     int Posts, long Expected, long Delivered, Percentiles Latency, Percentiles PostResponse, Percentiles First, Percentiles Spread,
-    IReadOnlyList<double> FirstMs, Usage Usage);
+    IReadOnlyList<double> FirstMs, int PostsReachingAll, int PostsReachingNone, Usage Usage);
 
 /// <summary><c>deliver</c>: a fixed number of subscribers and posts at a fixed rate (latency) or flat out (throughput).</summary>
 /// <param name="InFlight">Flat out: POSTs kept in flight; 0 for the fixed-rate mode.</param>

@@ -109,6 +109,7 @@ internal sealed class Session : IAsyncDisposable
         var latencies = new List<double>();
         var first = new Dictionary<int, double>();
         var last = new Dictionary<int, double>();
+        var reached = new Dictionary<int, int>();
         foreach (var stream in _streams)
         {
             var seen = new HashSet<int>();
@@ -119,6 +120,7 @@ internal sealed class Session : IAsyncDisposable
                     continue;
                 var ms = Milliseconds(post.Sent, receipt.Timestamp);
                 latencies.Add(ms);
+                reached[post.Sequence] = reached.GetValueOrDefault(post.Sequence) + 1;
                 first[post.Sequence] = Math.Min(first.GetValueOrDefault(post.Sequence, double.MaxValue), ms);
                 last[post.Sequence] = Math.Max(last.GetValueOrDefault(post.Sequence, double.MinValue), ms);
             }
@@ -126,7 +128,8 @@ internal sealed class Session : IAsyncDisposable
         var firsts = posts.OrderBy(p => p.Sequence).Where(p => first.ContainsKey(p.Sequence)).Select(p => Math.Round(first[p.Sequence], 2)).ToList();
         return new Delivery(posts.Count, (long)posts.Count * _streams.Count, latencies.Count, Percentiles.Of(latencies),
             Percentiles.Of(posts.Select(p => Milliseconds(p.Sent, p.Answered))), Percentiles.Of(firsts),
-            Percentiles.Of(first.Keys.Select(k => last[k] - first[k])), firsts, usage);
+            Percentiles.Of(first.Keys.Select(k => last[k] - first[k])), firsts,
+            reached.Values.Count(n => n == _streams.Count), posts.Count - reached.Count, usage);
     }
 
     public int EndedStreams() => _streams.Count(s => s.Ended);
