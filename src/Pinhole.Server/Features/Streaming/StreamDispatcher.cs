@@ -6,10 +6,11 @@ using Pinhole.Server.Hosting;
 namespace Pinhole.Server.Features.Streaming;
 
 /// <summary>
-/// This node's delivery loop: wakes on a signal (or every poll interval), reads the events written since it last
-/// looked, and hands each to the subscriptions that may see it. Ids are taken before commit, so a transaction can
-/// commit an id lower than one already read; the loop therefore re-reads a short window behind the newest id and
-/// skips what it has delivered. It also deletes events older than the catch-up window.
+/// This node's delivery loop: wakes on a signal (or every poll interval), reads the events after the newest one it
+/// delivered (a cursor, so a loop that falls behind delivers late, never skips), and hands each to the subscriptions
+/// that may see it. Ids are taken before commit, so a transaction can commit an id lower than one already read; the
+/// loop therefore also looks a short window behind the cursor for such late commits, skipping what it delivered. It
+/// also deletes events older than the catch-up window.
 /// </summary>
 public sealed partial class StreamDispatcher(Db db, StreamHub hub, StreamAudience audience, IStreamSignal signal, TimeProvider time,
     IOptions<PinholeOptions> options, ILogger<StreamDispatcher> logger) : BackgroundService
@@ -24,15 +25,15 @@ public sealed partial class StreamDispatcher(Db db, StreamHub hub, StreamAudienc
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Only what happens from now on is live; earlier events reach a client through its catch-up.
-        var floor = Snowflake.LowestIdAt(time.GetUtcNow());
+        var cursor = Snowflake.LowestIdAt(time.GetUtcNow());
         var nextPrune = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await signal.WaitAsync(TimeSpan.FromMilliseconds(Settings.PollMilliseconds), stoppingToken);
+                cursor = await DeliverNewAsync(cursor, stoppingToken);
                 var now = time.GetUtcNow();
-                await DeliverNewAsync(Math.Max(floor, Snowflake.LowestIdAt(now - Straggle)), stoppingToken);
                 if (now >= nextPrune)
                 {
                     await PruneAsync(now, stoppingToken);
@@ -47,13 +48,33 @@ public sealed partial class StreamDispatcher(Db db, StreamHub hub, StreamAudienc
         }
     }
 
-    private async Task DeliverNewAsync(long from, CancellationToken cancellationToken)
+    /// <summary>Delivers everything after <paramref name="cursor"/> (in batches) and any late commit just behind it; returns the new cursor.</summary>
+    private async Task<long> DeliverNewAsync(long cursor, CancellationToken cancellationToken)
     {
-        _delivered.RemoveWhere(id => id <= from);
+        const int Batch = 1000;
         await using var connection = await db.OpenAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<StreamEventRow>(connection.Command(
-            $"SELECT {StreamEventRow.Columns} FROM stream_events WHERE id > @from ORDER BY id LIMIT 1000",
-            new { from }, cancellationToken: cancellationToken))).Where(r => !_delivered.Contains(r.Id)).ToList();
+        var lateFrom = Math.Min(cursor, Snowflake.LowestIdAt(time.GetUtcNow() - Straggle));
+        _delivered.RemoveWhere(id => id <= lateFrom);
+        var late = (await connection.QueryAsync<StreamEventRow>(connection.Command(
+            $"SELECT {StreamEventRow.Columns} FROM stream_events WHERE id > @lateFrom AND id <= @cursor ORDER BY id",
+            new { lateFrom, cursor }, cancellationToken: cancellationToken))).Where(r => !_delivered.Contains(r.Id)).ToList();
+        await DeliverAsync(connection, late, cancellationToken);
+        while (true)
+        {
+            var rows = (await connection.QueryAsync<StreamEventRow>(connection.Command(
+                $"SELECT {StreamEventRow.Columns} FROM stream_events WHERE id > @cursor ORDER BY id LIMIT {Batch}",
+                new { cursor }, cancellationToken: cancellationToken))).ToList();
+            if (rows.Count == 0)
+                return cursor;
+            await DeliverAsync(connection, rows, cancellationToken);
+            cursor = rows[^1].Id;
+            if (rows.Count < Batch)
+                return cursor;
+        }
+    }
+
+    private async Task DeliverAsync(System.Data.Common.DbConnection connection, List<StreamEventRow> rows, CancellationToken cancellationToken)
+    {
         if (rows.Count == 0)
             return;
         var subscriptions = hub.All.ToList();
