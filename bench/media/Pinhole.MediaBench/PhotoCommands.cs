@@ -8,17 +8,20 @@ internal static class PhotoCommands
 {
     public const string Usage =
         """
-        photo --input FILE --out RESULT.json [--runs 20] [--warmup 5] [--specs server|poster] [--webp-effort 4] [--save DIR]
+        photo --input FILE --out RESULT.json [--runs 20] [--warmup 5] [--specs server|poster] [--webp-effort 4]
+              [--original-max-edge 2048] [--save DIR]
           Processes the photo --runs times, one at a time, after --warmup unmeasured runs; records each run's wall and
           CPU time. --specs server: the server's renditions of an upload (server-jpeg, server-webp: only those in
           that format); poster: a video poster's JPEG and WebP.
-          --save writes the last run's renditions there, to compare with other tools' output.
+          --original-max-edge: the server's Pinhole:Media:OriginalMaxEdge. --save writes the last run's renditions
+          there, to compare with other tools' output.
 
         photo-memory --input FILE --warmup-input SMALL --out RESULT.json
           Warms up on SMALL (JIT, libvips start-up), then records the resident set, resets the peak, processes FILE
           once and records the peak: what one photo in flight adds to a process that is already running.
 
         photo-throughput --input FILE --out RESULT.json [--in-flight 2] [--seconds 30] [--warmup 5] --warmup-input SMALL
+              [--webp-effort 4] [--original-max-edge 2048]
           --in-flight threads process FILE again and again; photos finished in --seconds after --warmup seconds.
         """;
 
@@ -30,11 +33,12 @@ internal static class PhotoCommands
         var warmup = line.Whole("warmup", 5);
         var specsName = line.Text("specs") ?? "server";
         var effort = line.Whole("webp-effort", PhotoProcessor.DefaultWebPEffort);
+        var originalMaxEdge = line.Whole("original-max-edge", ServerRenditions.OriginalMaxEdge);
         var save = line.Text("save");
         line.RejectUnknown();
 
         var processor = new PhotoProcessor(ServerRenditions.MaxImagePixels, effort);
-        var specs = Specs(processor, input, specsName);
+        var specs = Specs(processor, input, specsName, originalMaxEdge);
         PhotoResult? result = null;
         for (var i = 0; i < warmup; i++)
             result = processor.Process(input, specs, PhotoEdits.None, CancellationToken.None);
@@ -63,7 +67,7 @@ internal static class PhotoCommands
         var sizes = result.Renditions
             .Select(r => new RenditionSize(r.Name, r.Format.ToString(), r.Width, r.Height, r.Bytes.Length))
             .ToList();
-        ResultJson.Write(output, new PhotoTiming(input, specsName, effort, warmup, wall, cpu, sizes, result.BlurHash, share));
+        ResultJson.Write(output, new PhotoTiming(input, specsName, effort, originalMaxEdge, warmup, wall, cpu, sizes, result.BlurHash, share));
         Console.Error.WriteLine($"photo: median {Stats.Median(wall):F0} ms ({Stats.Min(wall):F0}–{Stats.Max(wall):F0}) over {runs} runs, {sizes.Count} renditions");
         return 0;
     }
@@ -93,12 +97,14 @@ internal static class PhotoCommands
         var inFlight = line.Whole("in-flight", 2);
         var seconds = line.Whole("seconds", 30);
         var warmupSeconds = line.Whole("warmup", 5);
+        var effort = line.Whole("webp-effort", PhotoProcessor.DefaultWebPEffort);
+        var originalMaxEdge = line.Whole("original-max-edge", ServerRenditions.OriginalMaxEdge);
         line.RejectUnknown();
 
-        var processor = new PhotoProcessor(ServerRenditions.MaxImagePixels);
+        var processor = new PhotoProcessor(ServerRenditions.MaxImagePixels, effort);
         var baseline = WarmUp(processor, small);
         ProcMeter.ResetPeak();
-        var specs = Specs(processor, input, "server");
+        var specs = Specs(processor, input, "server", originalMaxEdge);
         var origin = Stopwatch.GetTimestamp();
         var measureFrom = TimeSpan.FromSeconds(warmupSeconds);
         var measureTo = measureFrom + TimeSpan.FromSeconds(seconds);
@@ -132,7 +138,7 @@ internal static class PhotoCommands
         var counted = finished.Where(f => f.End > measureFrom && f.End <= measureTo).ToList();
         var rate = counted.Count / share.WallSeconds;
         var latencies = counted.Select(f => (f.End - f.Start).TotalMilliseconds).ToList();
-        ResultJson.Write(output, new PhotoThroughput(input, inFlight, warmupSeconds, share.WallSeconds, counted.Count, Math.Round(rate, 3), latencies, baseline, peak, share));
+        ResultJson.Write(output, new PhotoThroughput(input, effort, originalMaxEdge, inFlight, warmupSeconds, share.WallSeconds, counted.Count, Math.Round(rate, 3), latencies, baseline, peak, share));
         Console.Error.WriteLine($"photo-throughput: {inFlight} in flight, {rate:F2} photos/s, CPU {share.OwnPercent:F0}% (others {share.OtherPercent:F0}%), peak +{(peak - baseline) / 1024} MB");
         return 0;
     }
@@ -149,14 +155,15 @@ internal static class PhotoCommands
         return ProcMeter.ResidentKb();
     }
 
-    private static IReadOnlyList<RenditionSpec> Specs(PhotoProcessor processor, string input, string name)
+    private static IReadOnlyList<RenditionSpec> Specs(
+        PhotoProcessor processor, string input, string name, int originalMaxEdge = ServerRenditions.OriginalMaxEdge)
     {
         var header = processor.ReadHeader(input);
         return name switch
         {
-            "server" => ServerRenditions.Photo(header),
-            "server-jpeg" => ServerRenditions.Photo(header).Where(s => s.Format == OutputFormat.Jpeg).ToList(),
-            "server-webp" => ServerRenditions.Photo(header).Where(s => s.Format == OutputFormat.WebP).ToList(),
+            "server" => ServerRenditions.Photo(header, originalMaxEdge),
+            "server-jpeg" => ServerRenditions.Photo(header, originalMaxEdge).Where(s => s.Format == OutputFormat.Jpeg).ToList(),
+            "server-webp" => ServerRenditions.Photo(header, originalMaxEdge).Where(s => s.Format == OutputFormat.WebP).ToList(),
             "poster" => ServerRenditions.Poster(Math.Max(header.Width, header.Height)),
             _ => throw new UsageException($"--specs is server, server-jpeg, server-webp or poster, not '{name}'."),
         };

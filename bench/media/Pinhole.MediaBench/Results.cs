@@ -6,7 +6,7 @@ namespace Pinhole.MediaBench;
 /// <summary>Sequential runs of the photo pipeline in this process: one photo in flight.</summary>
 /// <param name="CpuMs">This process's CPU time per run; above the wall time when libvips used both cores.</param>
 internal sealed record PhotoTiming(
-    string Input, string Specs, int WebPEffort, int Warmup, IReadOnlyList<double> WallMs, IReadOnlyList<double> CpuMs,
+    string Input, string Specs, int WebPEffort, int OriginalMaxEdge, int Warmup, IReadOnlyList<double> WallMs, IReadOnlyList<double> CpuMs,
     IReadOnlyList<RenditionSize> Renditions, string BlurHash, CpuShare Cpu);
 
 internal sealed record RenditionSize(string Name, string Format, int Width, int Height, int Bytes);
@@ -18,7 +18,7 @@ internal sealed record PhotoMemory(string Input, long BaselineKb, long PeakKb);
 /// <param name="Photos">Photos finished inside the measured window (after the warm-up).</param>
 /// <param name="LatencyMs">Each of those photos' time from start to finish.</param>
 internal sealed record PhotoThroughput(
-    string Input, int InFlight, int WarmupSeconds, double Seconds, int Photos, double PhotosPerSecond,
+    string Input, int WebPEffort, int OriginalMaxEdge, int InFlight, int WarmupSeconds, double Seconds, int Photos, double PhotosPerSecond,
     IReadOnlyList<double> LatencyMs, long BaselineKb, long PeakKb, CpuShare Cpu);
 
 /// <param name="DurationSeconds">The clip's length, as the pipeline wrote it.</param>

@@ -15,7 +15,7 @@ internal static class ServerRenditions
     public const long MaxImagePixels = 100_000_000;
 
     /// <summary>Pinhole:Media:OriginalMaxEdge's default.</summary>
-    private const int OriginalMaxEdge = 2048;
+    public const int OriginalMaxEdge = 2048;
 
     private static readonly int[] SmallerSizes = [1080, 640, 320];
     private static readonly int[] SquareSizes = [640, 320];
@@ -25,12 +25,13 @@ internal static class ServerRenditions
     /// then the other: for a 12-megapixel JPEG, 2048, 1080, 640 and 320 as JPEG q85 and WebP q82, and squares of 640
     /// and 320 as JPEG q82 and WebP q80.
     /// </summary>
-    public static IReadOnlyList<RenditionSpec> Photo(ImageHeader header)
+    /// <param name="originalMaxEdge">Pinhole:Media:OriginalMaxEdge, a setting of the server.</param>
+    public static IReadOnlyList<RenditionSpec> Photo(ImageHeader header, int originalMaxEdge = OriginalMaxEdge)
     {
         var primary = header.Type is SniffedType.Png or SniffedType.WebP or SniffedType.Gif ? OutputFormat.WebP : OutputFormat.Jpeg;
         var secondary = primary == OutputFormat.Jpeg ? OutputFormat.WebP : OutputFormat.Jpeg;
         var shortEdge = Math.Min(header.Width, header.Height);
-        var original = Math.Min(Math.Max(header.Width, header.Height), OriginalMaxEdge);
+        var original = Math.Min(Math.Max(header.Width, header.Height), originalMaxEdge);
         var sizes = SmallerSizes.Where(size => size < original)
             .Select(size => (Name: size.ToString(CultureInfo.InvariantCulture), Edge: size))
             .Prepend((Name: "original", Edge: original));
