@@ -107,6 +107,21 @@ public sealed class ProcessSampler : IAsyncDisposable
         return values;
     }
 
+    /// <summary>cutime + cstime of a process (fields 16 and 17): its exited children that it has waited for.</summary>
+    private static long? ReapedChildrenCpuTicks(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>utime + stime of a process, from /proc/PID/stat (fields 14 and 15, after the parenthesised name).</summary>
     public static long? CpuTicks(int pid)
     {
@@ -122,10 +137,14 @@ public sealed class ProcessSampler : IAsyncDisposable
         }
     }
 
-    /// <summary>A process's CPU ticks plus its live children's (PostgreSQL's backends are the postmaster's children).</summary>
+    /// <summary>
+    /// A process's CPU ticks plus its children's (PostgreSQL's backends are the postmaster's children): the live
+    /// ones', and the exited ones' it has waited for (cutime + cstime), so a backend that ends during a run takes
+    /// its CPU time with it into the parent's count instead of out of the total.
+    /// </summary>
     public static long TreeCpuTicks(int pid)
     {
-        var total = CpuTicks(pid) ?? 0;
+        var total = (CpuTicks(pid) ?? 0) + (ReapedChildrenCpuTicks(pid) ?? 0);
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(directory), CultureInfo.InvariantCulture, out var child) || child == pid)
