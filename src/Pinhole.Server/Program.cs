@@ -42,6 +42,7 @@ api.MapApps().MapAccounts().MapFollows().MapBlocks().MapStatuses().MapTimelines(
 api.MapNotifications().MapTags().MapBookmarks().MapPins().MapLists().MapSearch().MapUploads().MapStreaming();
 app.MapMedia(api);
 app.MapOAuth().MapAuthorizePages().MapDiscovery();
+app.MapWebPages();
 app.MapHealthChecks("/health");
 
 await app.RunAsync();

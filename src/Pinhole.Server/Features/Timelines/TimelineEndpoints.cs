@@ -33,7 +33,7 @@ public static class TimelineEndpoints
     }
 
     /// <summary>A page of home is nearly always within the last two days of what the followed accounts posted.</summary>
-    private static readonly TimeSpan HomeWindow = TimeSpan.FromDays(2);
+    internal static readonly TimeSpan HomeWindow = TimeSpan.FromDays(2);
 
     // Whom home reads: the viewer and whom they follow, except the members of their exclusive lists.
     private const string HomeAuthors =
@@ -66,7 +66,7 @@ public static class TimelineEndpoints
     /// those: the work grows with the page, not with how much the sources ever wrote. SQLite has no LATERAL and
     /// needs none: it walks each author's (account_id, id) index in its own process in well under a millisecond.
     /// </summary>
-    private static string HomeQuery(SqlDialect dialect, Page page) => dialect.IsSqlite
+    internal static string HomeQuery(SqlDialect dialect, Page page) => dialect.IsSqlite
         ? $"""
           SELECT id AS cursor, id AS status_id FROM (
               SELECT id FROM (
