@@ -55,6 +55,28 @@ public sealed class TagTests
         Assert.Empty(await reader.Client.GetArrayAsync("/api/v1/timelines/home"));
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(101)]
+    public async Task HomeMergesEveryFollowedTagNewestFirst(int tags)
+    {
+        await using var app = await PinholeApp.StartAsync();
+        var reader = await app.RegisterAsync("reader");
+        var stranger = await app.RegisterAsync("stranger");
+        var posts = new List<string>();
+        for (var i = 0; i < tags; i++)
+        {
+            await reader.Client.PostFormAsync($"/api/v1/tags/place{i}/follow");
+            posts.Add((await stranger.PostStatusAsync($"Seen at #place{i}")).Id());
+        }
+        await stranger.PostStatusAsync("Seen at #somewhere_unfollowed");
+        posts.Reverse();
+
+        var home = await reader.Client.GetArrayAsync("/api/v1/timelines/home?limit=40");
+
+        Assert.Equal(posts.Take(40), home.Ids());
+    }
+
     [Fact]
     public async Task APostThatIsBothFollowedAndTaggedShowsOnce()
     {
