@@ -2,6 +2,7 @@ using Pinhole.Server.Features.Accounts;
 using Pinhole.Server.Features.Admin;
 using Pinhole.Server.Features.Blocks;
 using Pinhole.Server.Features.Bookmarks;
+using Pinhole.Server.Features.Feeds;
 using Pinhole.Server.Features.Follows;
 using Pinhole.Server.Features.Instance;
 using Pinhole.Server.Features.Lists;
@@ -45,6 +46,7 @@ api.MapApps().MapAccounts().MapFollows().MapBlocks().MapStatuses().MapTimelines(
 api.MapNotifications().MapTags().MapBookmarks().MapPins().MapLists().MapSearch().MapUploads().MapStreaming();
 api.MapPlaces().MapOrganizations();
 app.MapMedia(api);
+app.MapFeeds(api);
 app.MapOAuth().MapAuthorizePages().MapDiscovery();
 app.MapHealthChecks("/health");
 
