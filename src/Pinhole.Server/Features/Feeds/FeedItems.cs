@@ -64,19 +64,24 @@ public static partial class FeedItems
     {
         var html = new StringBuilder();
         if (status.SpoilerText.Length > 0)
-            html.Append("<p><strong>").Append(WebUtility.HtmlEncode(status.SpoilerText)).Append("</strong></p>");
+            html.Append("<p><strong>").Append(Escape(status.SpoilerText)).Append("</strong></p>");
         html.Append(status.Content);
         foreach (var media in status.MediaAttachments.Where(m => m.PreviewUrl is not null))
         {
-            html.Append("<p><a href=\"").Append(WebUtility.HtmlEncode(status.Url)).Append("\"><img src=\"").Append(WebUtility.HtmlEncode(media.PreviewUrl))
-                .Append("\" alt=\"").Append(WebUtility.HtmlEncode(media.Description ?? "")).Append("\"/></a></p>");
+            html.Append("<p><a href=\"").Append(Escape(status.Url)).Append("\"><img src=\"").Append(Escape(media.PreviewUrl))
+                .Append("\" alt=\"").Append(Escape(media.Description ?? "")).Append("\"/></a></p>");
         }
         if (Credit(status) is { } credit && status.Pinhole.Contributor is { } contributor)
-            html.Append("<p><a href=\"").Append(WebUtility.HtmlEncode(contributor.Url)).Append("\">").Append(WebUtility.HtmlEncode(credit)).Append("</a></p>");
+            html.Append("<p><a href=\"").Append(Escape(contributor.Url)).Append("\">").Append(Escape(credit)).Append("</a></p>");
         if (status.Pinhole.Place is { } place)
-            html.Append("<p>📍 <a href=\"").Append(WebUtility.HtmlEncode(place.Url)).Append("\">").Append(WebUtility.HtmlEncode(place.Name)).Append("</a></p>");
+            html.Append("<p>📍 <a href=\"").Append(Escape(place.Url)).Append("\">").Append(Escape(place.Name)).Append("</a></p>");
         return html.ToString();
     }
+
+    /// <summary>HTML's five special characters only: WebUtility.HtmlEncode would also spell every emoji and Korean letter as an entity.</summary>
+    public static string Escape(string? text) =>
+        (text ?? "").Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal)
+            .Replace("\"", "&quot;", StringComparison.Ordinal).Replace("'", "&#39;", StringComparison.Ordinal);
 
     private static string Shorten(string text) =>
         text.Length <= TitleLength ? text : text[..(char.IsHighSurrogate(text[TitleLength - 2]) ? TitleLength - 2 : TitleLength - 1)].TrimEnd() + "…";

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Pinhole.Data;
@@ -59,7 +58,7 @@ public static class OEmbedEndpoint
         var height = (int)Math.Min(EstimateHeight(status, width), maxHeight ?? int.MaxValue);
         var embedUrl = FeedUrls.Embed(urls, status.Account.Username, id);
         var title = FeedItems.Title(status);
-        var html = $"<iframe src=\"{WebUtility.HtmlEncode(embedUrl)}\" class=\"pinhole-embed\" title=\"{WebUtility.HtmlEncode(title)}\" " +
+        var html = $"<iframe src=\"{FeedItems.Escape(embedUrl)}\" class=\"pinhole-embed\" title=\"{FeedItems.Escape(title)}\" " +
             $"width=\"{width.ToString(CultureInfo.InvariantCulture)}\" height=\"{height.ToString(CultureInfo.InvariantCulture)}\" " +
             "style=\"max-width: 100%; border: 0\" loading=\"lazy\" allowfullscreen=\"allowfullscreen\" " +
             "sandbox=\"allow-popups allow-popups-to-escape-sandbox\"></iframe>";
