@@ -130,6 +130,53 @@ public sealed class OrganizationTests
     }
 
     [Fact]
+    public async Task APostMadeAsAnOrganisationReachesItsFollowersAndItsHashtagsStreamsLikeAnyPost()
+    {
+        await using var app = await PinholeApp.StartAsync();
+        var chief = await app.RegisterAsync("chief");
+        var agency = await chief.CreateOrganizationAsync("koryotours");
+        var drew = await app.RegisterAsync("drew");
+        await chief.AddMemberAsync(agency, drew, "contributor");
+        var reader = await app.RegisterAsync("reader");
+        await reader.Client.PostFormAsync($"/api/v1/accounts/{agency}/follow", ("notify", "true"));
+        await using var readerStream = await SseClient.ConnectAsync(reader.Client, "/api/v1/streaming/user");
+        await using var tagStream = await SseClient.ConnectAsync(app.CreateClient(), "/api/v1/streaming/hashtag?tag=wonsan");
+
+        var post = await drew.PostAsAsync(agency, "The beach at Wonsan #wonsan");
+
+        // The follower who asked to be told of every post hears of it first, then gets it, as for any account.
+        var notification = JsonNode.Parse((await readerStream.ExpectAsync("notification")).Data)!;
+        Assert.Equal(("status", agency), (notification["type"]!.GetValue<string>(), notification["account"]!.Id()));
+        var update = JsonNode.Parse((await readerStream.ExpectAsync("update")).Data)!;
+        Assert.Equal((post.Id(), "koryotours", "drew"), (update.Id(), update["account"]!["username"]!.GetValue<string>(), ContributorOf(update)));
+        Assert.Equal(post.Id(), JsonNode.Parse((await tagStream.ExpectAsync("update")).Data)!.Id());
+    }
+
+    [Fact]
+    public async Task AVideoPostedAsAnOrganisationWhileStillProcessingIsHeldAndGoesOutAsTheOrganisations()
+    {
+        await using var app = await PinholeApp.StartAsync();
+        var chief = await app.RegisterAsync("chief");
+        var agency = await chief.CreateOrganizationAsync("koryotours");
+        var drew = await app.RegisterAsync("drew");
+        await chief.AddMemberAsync(agency, drew, "contributor");
+        using var upload = await drew.Client.SendUploadAsync(await TestVideos.PhoneClipAsync(640, 360, seconds: 1), "clip.mov", "video/quicktime");
+        var clip = await Api.ReadSuccessAsync(upload);
+
+        using var sent = await drew.SendAsAsync(agency, ("status", "The metro, moving"), ("media_ids[]", clip.Id()), ("pinhole_wait_for_media", "true"));
+        var answer = await Api.ReadSuccessAsync(sent);
+
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        JsonArray posts;
+        while ((posts = await app.CreateClient().GetArrayAsync($"/api/v1/accounts/{agency}/statuses")).Count == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(100, Cancel);
+        var posted = Assert.Single(posts)!;
+        Assert.Equal("drew", ContributorOf(posted));
+        Assert.Equal(clip.Id(), posted["media_attachments"]![0]!.Id());
+        Assert.True(sent.StatusCode == HttpStatusCode.Accepted || answer.Id() == posted.Id(), $"answered {sent.StatusCode}");
+    }
+
+    [Fact]
     public async Task ARejectedSubmissionNotifiesItsContributorWithTheReasonAndNeverAppears()
     {
         await using var app = await PinholeApp.StartAsync();
