@@ -99,7 +99,7 @@ public static class FeedEndpoints
         var status = await PublicPosts.EmbeddableAsync(connection, statuses, username, id, cancellationToken);
         http.Items[WebPages.PolicyItem] = EmbedStyle.Policy(new Uri(urls.Base).GetLeftPart(UriPartial.Authority));
         http.Response.Headers.CacheControl = status is null ? "no-store" : "public, max-age=300";
-        return new RazorComponentResult<EmbedPage>(new { Status = status, Provider = options.Value.Title })
+        return new RazorComponentResult<EmbedPage>(new { Status = status, Provider = options.Value.Title, OEmbedUrl = status?.Url is { } url ? FeedUrls.OEmbed(urls, url) : null })
         {
             StatusCode = status is null ? StatusCodes.Status404NotFound : StatusCodes.Status200OK,
         };

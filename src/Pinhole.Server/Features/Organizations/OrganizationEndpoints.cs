@@ -1,9 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Pinhole.Data;
 using Pinhole.Server.Features.Accounts;
-using Pinhole.Server.Hosting;
 using Pinhole.Server.MastodonApi;
 using Pinhole.Server.MastodonApi.Entities;
 
@@ -28,8 +26,7 @@ public static class OrganizationEndpoints
         organizations.MapPost("/", Create).RequireScope(Scopes.WriteAccounts);
         organizations.MapGet("/", Mine).RequireScope(Scopes.ReadAccounts);
         organizations.MapGet("/{id:long}", Get).AllowAnonymous(Scopes.ReadAccounts);
-        organizations.MapPatch("/{id:long}", Update).RequireScope(Scopes.WriteAccounts)
-            .WithMetadata(new BodySizeLimit(2 * (((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<IOptions<PinholeOptions>>().Value.Media.MaxImageBytes + 1024 * 1024)));
+        organizations.MapPatch("/{id:long}", Update).RequireScope(Scopes.WriteAccounts).WithMetadata(AccountEndpoints.ProfileBodyLimit(api));
         organizations.MapGet("/{id:long}/audit", Audit).RequireScope(Scopes.ReadAccounts);
         organizations.MapMembers();
         organizations.MapReview();
