@@ -272,6 +272,8 @@ public sealed class OrganizationTests
             await drew.Client.SendAsync(rename, Cancel).ExpectErrorAsync(HttpStatusCode.Forbidden);
         await outsider.Client.GetAsync($"/api/v1/pinhole/organizations/{agency}/members", Cancel).ExpectErrorAsync(HttpStatusCode.Forbidden);
 
+        using (var locking = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/pinhole/organizations/{agency}") { Content = Api.Form(("locked", "true")) })
+            await chief.Client.SendAsync(locking, Cancel).ExpectErrorAsync(HttpStatusCode.UnprocessableEntity);
         using (var rename = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/pinhole/organizations/{agency}") { Content = Api.Form(("display_name", "Koryo Tours"), ("note", "Tours of the DPRK")) })
             await Api.ReadSuccessAsync(await chief.Client.SendAsync(rename, Cancel));
         var organization = await app.CreateClient().GetJsonAsync($"/api/v1/pinhole/organizations/{agency}");

@@ -64,13 +64,16 @@ public static class OrganizationEndpoints
 
     /// <summary>
     /// Owners change the organisation's profile (the fields of update_credentials: display name, bio, fields,
-    /// avatar, header, locked, discoverable) and whether contributors' posts need review.
+    /// avatar, header, discoverable) and whether contributors' posts need review.
     /// </summary>
     private static async Task<Ok<Organization>> Update(long id, HttpContext http, Caller caller, Db db, ProfileUpdate profile, OrganizationAudit audit, OrganizationViews views,
         CancellationToken cancellationToken)
     {
         var form = await RequestParams.ReadAsync(http.Request, cancellationToken);
         var review = form.Bool("requires_review");
+        // Nobody signs in as an organisation, so nobody could answer its follow requests.
+        if (form.Bool("locked") == true)
+            throw ApiException.Unprocessable("Validation failed: an organisation cannot be locked");
         await using (var connection = await db.OpenAsync(cancellationToken))
             await OrganizationMembers.RequireRoleAsync(connection, null, id, caller.Account, cancellationToken, OrganizationRoles.Owner);
         // The profile first: it checks what was sent, and a refusal there should change nothing.
