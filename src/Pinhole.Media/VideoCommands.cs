@@ -63,8 +63,8 @@ internal static class VideoCommands
         return arguments;
     }
 
-    /// <summary>Copies the upload's video and audio into a clean MP4; the 360p, if any, is encoded in the same run.</summary>
-    public static List<string> Remux(string source, VideoProbe probe, string path, PlannedOutput? low, TimeSpan cap)
+    /// <summary>Copies the upload's video and audio into a clean MP4.</summary>
+    public static List<string> Remux(string source, VideoProbe probe, string path, TimeSpan cap)
     {
         VideoStreamInfo video = probe.Video ?? throw new ArgumentException("no video stream", nameof(probe));
         List<string> arguments = Input(source, cap);
@@ -75,17 +75,21 @@ internal static class VideoCommands
         }
 
         arguments.AddRange(["-c", "copy", .. CleanMp4, path]);
-        if (low is not null)
-        {
-            arguments.AddRange(["-map", Stream(video.Index), "-vf", Scale(low.Size) + ",format=yuv420p", .. EncodeVideo(low.Profile)]);
-            if (probe.Audio is { } lowAudio)
-            {
-                arguments.AddRange(["-map", Stream(lowAudio.Index), .. EncodeAudio(lowAudio, low.Profile)]);
-            }
+        return arguments;
+    }
 
-            arguments.AddRange([.. CleanMp4, low.Path]);
+    /// <summary>A smaller rendition made from one of ours (upright, filtered, H.264/AAC already): scaled and encoded.</summary>
+    public static List<string> Smaller(string video, VideoProbe probe, PlannedOutput output, TimeSpan cap)
+    {
+        VideoStreamInfo picture = probe.Video ?? throw new ArgumentException("no video stream", nameof(probe));
+        List<string> arguments = Input(video, cap);
+        arguments.AddRange(["-map", Stream(picture.Index), "-vf", Scale(output.Size) + ",format=yuv420p", .. EncodeVideo(output.Profile)]);
+        if (probe.Audio is { } audio)
+        {
+            arguments.AddRange(["-map", Stream(audio.Index), .. EncodeAudio(audio, output.Profile)]);
         }
 
+        arguments.AddRange([.. CleanMp4, output.Path]);
         return arguments;
     }
 

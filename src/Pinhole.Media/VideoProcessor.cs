@@ -11,7 +11,9 @@
 //   the time.
 //
 // * Copy when nothing would improve. An upload that already is what the 720p rendition would be (VideoCommands.CanRemux)
-//   is copied into a clean MP4 in a fraction of a second instead of losing quality to a second encode.
+//   is copied into a clean MP4 in a fraction of a second instead of losing quality to a second encode. Its 360p is left
+//   for later (ProcessedVideo.LowFollows, MakeLowAsync): encoding it would take most of the job's time, and the clip is
+//   watchable, and its post can go out, without it.
 //
 // * Nothing personal survives. Only the chosen picture and sound streams are mapped (no data tracks, subtitles,
 //   chapters or cover art); global and stream metadata, including the QuickTime location (©xyz, ISO6709 keys) and
@@ -149,6 +151,7 @@ public sealed class VideoProcessor(FfmpegRunner runner)
         // A second past what the limit lets through, so that an understated header shows in the output's duration.
         TimeSpan cap = limits.MaxDuration + VideoLimits.DurationTolerance + TimeSpan.FromSeconds(1);
         bool remuxed = false;
+        FrameSize? lowFollows = null;
         List<(string Name, string Path)> outputs;
         if (kind == VideoKind.Audio)
         {
@@ -169,11 +172,17 @@ public sealed class VideoProcessor(FfmpegRunner runner)
                 .Take(kind == VideoKind.Gifv ? 1 : sizes.Count)
                 .Select(r => new PlannedOutput(RenditionProfile.Named(r.Name), r.Size, Path.Combine(outputDirectory, r.Name + ".mp4")))
                 .ToList();
+            remuxed = kind == VideoKind.Video && look is null && VideoCommands.CanRemux(probe);
+            if (remuxed && plan.Count > 1)
+            {
+                lowFollows = plan[1].Size;
+                plan = plan.Take(1).ToList();
+            }
+
             outputs = plan.Select(p => (p.Profile.Name, p.Path)).ToList();
             written.AddRange(plan.Select(p => p.Path));
-            remuxed = kind == VideoKind.Video && look is null && VideoCommands.CanRemux(probe);
             List<string> command = remuxed
-                ? VideoCommands.Remux(source, probe, plan[0].Path, plan.Count > 1 ? plan[1] : null, cap)
+                ? VideoCommands.Remux(source, probe, plan[0].Path, cap)
                 : VideoCommands.Transcode(source, probe, plan, look, withAudio: kind == VideoKind.Video, cap);
             await runner.RunFfmpegAsync(command, timeout, cancellationToken).ConfigureAwait(false);
         }
@@ -204,7 +213,40 @@ public sealed class VideoProcessor(FfmpegRunner runner)
         VideoPoster? poster = kind == VideoKind.Audio
             ? null
             : await MakePosterAsync(results[0], duration, outputDirectory, written, timeout, cancellationToken).ConfigureAwait(false);
-        return new ProcessedVideo(kind, duration, results, poster, remuxed, probe);
+        return new ProcessedVideo(kind, duration, results, poster, remuxed, probe, lowFollows);
+    }
+
+    /// <summary>
+    /// The low-bit-rate rendition ("360p") of a video this processor made, at <paramref name="size"/>: what a remuxed
+    /// clip's <see cref="ProcessedVideo.LowFollows"/> asks for, made from its largest output.
+    /// </summary>
+    /// <exception cref="MediaRejectedException">The video could not be read or encoded, or took too long.</exception>
+    public async Task<VideoOutput> MakeLowAsync(string video, string outputPath, FrameSize size, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(video);
+        ArgumentException.ThrowIfNullOrEmpty(outputPath);
+        try
+        {
+            VideoProbe probe = await ProbeOutputAsync(video, cancellationToken).ConfigureAwait(false);
+            TimeSpan cap = (probe.Duration ?? TimeSpan.Zero) + TimeSpan.FromSeconds(1);
+            var planned = new PlannedOutput(RenditionProfile.Low, size, outputPath);
+            await runner.RunFfmpegAsync(VideoCommands.Smaller(video, probe, planned, cap), timeout, cancellationToken).ConfigureAwait(false);
+            VideoProbe output = await ProbeOutputAsync(outputPath, cancellationToken).ConfigureAwait(false);
+            long bytes = new FileInfo(outputPath).Length;
+            return new VideoOutput(
+                RenditionProfile.Low.Name, outputPath, "video/mp4", output.Video?.DisplayWidth ?? 0, output.Video?.DisplayHeight ?? 0, bytes,
+                output.Video?.FrameRate?.Value, output.BitRate ?? (long)(bytes * 8 / Math.Max(0.001, (output.Duration ?? TimeSpan.Zero).TotalSeconds)));
+        }
+        catch (FfmpegException e)
+        {
+            Delete([outputPath]);
+            throw new MediaRejectedException("the video could not be decoded: " + VideoFailures.Reason(e.StderrTail, video), e);
+        }
+        catch (TimeoutException e)
+        {
+            Delete([outputPath]);
+            throw new MediaRejectedException("the video took too long to process", e);
+        }
     }
 
     /// <summary>Our own output, read without the upload's demuxer restrictions (it is always MP4).</summary>

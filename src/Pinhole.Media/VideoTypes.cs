@@ -41,10 +41,15 @@ public sealed record VideoPoster(string JpegPath, string WebPPath, int Width, in
 /// <param name="Poster">Null for audio.</param>
 /// <param name="Remuxed">The largest output holds the upload's own video and audio, copied into a clean MP4, not re-encoded.</param>
 /// <param name="Probe">What ffprobe said about the upload.</param>
+/// <param name="LowFollows">
+/// The low-bit-rate rendition this video should have and was left out of this run, so that a remuxed clip is ready in a
+/// fraction of a second: make it from the largest output with <see cref="VideoProcessor.MakeLowAsync"/>. Null when none is due.
+/// </param>
 public sealed record ProcessedVideo(
     VideoKind Kind,
     TimeSpan Duration,
     IReadOnlyList<VideoOutput> Outputs,
     VideoPoster? Poster,
     bool Remuxed,
-    VideoProbe Probe);
+    VideoProbe Probe,
+    FrameSize? LowFollows = null);

@@ -2,13 +2,16 @@ using Pinhole.Server.Features.Accounts;
 using Pinhole.Server.Features.Admin;
 using Pinhole.Server.Features.Blocks;
 using Pinhole.Server.Features.Bookmarks;
+using Pinhole.Server.Features.Feeds;
 using Pinhole.Server.Features.Follows;
 using Pinhole.Server.Features.Instance;
 using Pinhole.Server.Features.Lists;
 using Pinhole.Server.Features.Media;
 using Pinhole.Server.Features.Notifications;
 using Pinhole.Server.Features.OAuth;
+using Pinhole.Server.Features.Organizations;
 using Pinhole.Server.Features.Pins;
+using Pinhole.Server.Features.Places;
 using Pinhole.Server.Features.Search;
 using Pinhole.Server.Features.Statuses;
 using Pinhole.Server.Features.Streaming;
@@ -25,6 +28,7 @@ builder.AddMastodonApi();   // bearer tokens and scopes
 builder.AddRateLimits();
 builder.AddWebPages();      // Razor pages, cookie sessions, anti-forgery
 builder.Services.AddOAuth().AddAccounts().AddFollows().AddBlocks().AddStatuses().AddMedia().AddUploads().AddNotifications().AddTags().AddStreaming();
+builder.Services.AddPlaces().AddOrganizations();
 builder.Services.AddHealthChecks();
 
 var app = builder.Build();
@@ -40,7 +44,9 @@ app.UseAntiforgery();
 var api = app.MapMastodonApi();
 api.MapApps().MapAccounts().MapFollows().MapBlocks().MapStatuses().MapTimelines().MapInstance().MapAdmin();
 api.MapNotifications().MapTags().MapBookmarks().MapPins().MapLists().MapSearch().MapUploads().MapStreaming();
+api.MapPlaces().MapOrganizations();
 app.MapMedia(api);
+app.MapFeeds(api);
 app.MapOAuth().MapAuthorizePages().MapDiscovery();
 app.MapWebPages();
 app.MapHealthChecks("/health");

@@ -86,10 +86,13 @@ public sealed class VideoMetadataTests : IDisposable
         foreach (string source in (string[])[remuxable, encoded, sound])
         {
             string into = directory.File(Path.GetFileNameWithoutExtension(source));
-            outputs.AddRange((await processor.ProcessAsync(source, into, Job, TestContext.Current.CancellationToken)).Outputs);
+            ProcessedVideo video = await processor.ProcessAsync(source, into, Job, TestContext.Current.CancellationToken);
+            outputs.AddRange(video.Outputs);
+            if (video.LowFollows is { } low)
+                outputs.Add(await processor.MakeLowAsync(video.Outputs[0].Path, Path.Combine(into, "360p.mp4"), low, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken));
         }
 
-        Assert.Equal(4, outputs.Count); // two from the compliant clip, one video, one audio
+        Assert.Equal(4, outputs.Count); // two from the compliant clip (the 360p made afterwards), one video, one audio
         foreach (VideoOutput output in outputs)
         {
             IReadOnlyList<string> boxes = VideoInspection.TopLevelBoxes(output.Path);

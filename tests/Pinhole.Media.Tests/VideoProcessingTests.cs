@@ -92,16 +92,46 @@ public sealed class VideoProcessingTests : IDisposable
     }
 
     [Fact]
-    public async Task ACompliant480pClipIsRemuxedAndItsLowBitRate360pEncodedInTheSameRun()
+    public async Task ACompliant480pClipIsRemuxedAndItsLowBitRate360pLeftForLater()
     {
         string source = VideoFixtures.CompliantMp4(directory, "phone.mp4", 640, 480);
 
         ProcessedVideo video = await processor.ProcessAsync(source, Out, Job, TestContext.Current.CancellationToken);
 
         Assert.True(video.Remuxed);
-        Assert.Equal([("720p", 640, 480), ("360p", 480, 360)], video.Outputs.Select(o => (o.Name, o.Width, o.Height)));
+        Assert.Equal([("720p", 640, 480)], video.Outputs.Select(o => (o.Name, o.Width, o.Height)));
+        Assert.Equal(new FrameSize(480, 360), video.LowFollows);
         Assert.Equal(VideoInspection.PacketsMd5(source, "0:v"), VideoInspection.PacketsMd5(video.Outputs[0].Path, "0:v"));
-        Assert.NotEqual(VideoInspection.PacketsMd5(source, "0:v"), VideoInspection.PacketsMd5(video.Outputs[1].Path, "0:v"));
+    }
+
+    [Fact]
+    public async Task TheLowBitRate360pIsMadeLaterFromTheRemuxedClipAsAFaststartH264AacMp4WithNoMetadata()
+    {
+        string source = VideoFixtures.CompliantMp4(directory, "phone.mp4", 640, 480);
+        ProcessedVideo video = await processor.ProcessAsync(source, Out, Job, TestContext.Current.CancellationToken);
+
+        VideoOutput low = await processor.MakeLowAsync(video.Outputs[0].Path, Path.Combine(Out, "360p.mp4"), video.LowFollows!.Value,
+            TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+
+        Assert.Equal(("360p", 480, 360), (low.Name, low.Width, low.Height));
+        JsonElement streams = VideoInspection.Probe(low.Path).GetProperty("streams");
+        Assert.Equal(["h264", "aac"], streams.EnumerateArray().Select(s => s.GetProperty("codec_name").GetString()));
+        Assert.Equal(["ftyp", "moov"], VideoInspection.TopLevelBoxes(low.Path).Take(2));
+        Assert.Empty(VideoInspection.RevealingTags(low.Path));
+        Assert.NotEqual(VideoInspection.PacketsMd5(video.Outputs[0].Path, "0:v"), VideoInspection.PacketsMd5(low.Path, "0:v"));
+        Assert.True(low.BitRate < video.Outputs[0].BitRate, $"{low.BitRate} bit/s for the 360p");
+    }
+
+    [Fact]
+    public async Task MakingTheLowRenditionOfSomethingThatIsNotOurVideoFailsWithAReason()
+    {
+        string notVideo = directory.File("not-video.mp4");
+        await File.WriteAllTextAsync(notVideo, "not a video at all", TestContext.Current.CancellationToken);
+
+        var rejected = await Assert.ThrowsAsync<MediaRejectedException>(() => processor.MakeLowAsync(
+            notVideo, Path.Combine(directory.File("low"), "360p.mp4"), new FrameSize(480, 360), TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken));
+
+        Assert.StartsWith("the video could not be decoded", rejected.Message, StringComparison.Ordinal);
     }
 
     [Fact]

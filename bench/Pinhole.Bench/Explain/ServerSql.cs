@@ -123,13 +123,13 @@ public static class ServerSql
     /// <summary>Posts with every word; <c>@match</c> as <see cref="SearchMatch"/> makes it.</summary>
     public static string SearchStatuses(bool sqlite)
     {
-        var (source, match) = sqlite
-            ? ("statuses_fts JOIN statuses s ON s.id = statuses_fts.rowid", "statuses_fts MATCH @match")
-            : ("statuses s", "s.search @@ to_tsquery('simple', @match)");
+        var (source, match, order) = sqlite
+            ? ("statuses_fts JOIN statuses s ON s.id = statuses_fts.rowid", "statuses_fts MATCH @match", "statuses_fts.rowid")
+            : ("statuses s", "s.search @@ to_tsquery('simple', @match)", "s.id");
         return $"""
             SELECT s.id FROM {source}
             WHERE {match} AND s.reblog_of_id IS NULL AND {VisibleTo("s")} AND {Shown("s")}
-            ORDER BY s.id DESC LIMIT @limit OFFSET @offset
+            ORDER BY {order} DESC LIMIT @limit OFFSET @offset
             """;
     }
 

@@ -23,9 +23,13 @@ internal sealed record PhotoThroughput(
 
 /// <param name="DurationSeconds">The clip's length, as the pipeline wrote it.</param>
 /// <param name="CpuSeconds">This process and the ffmpeg and ffprobe processes it ran, per job.</param>
+/// <param name="LowFollowsMs">
+/// For a remuxed clip, the later job that makes its 360p from the 720p (as the server runs it after the media is ready),
+/// timed apart from <paramref name="WallMs"/>; empty when the job made every rendition itself.
+/// </param>
 internal sealed record VideoTiming(
     string Input, double DurationSeconds, int Warmup, IReadOnlyList<double> WallMs, IReadOnlyList<double> CpuSeconds,
-    bool Remuxed, IReadOnlyList<VideoOutputSize> Outputs, CpuShare Cpu);
+    bool Remuxed, IReadOnlyList<VideoOutputSize> Outputs, CpuShare Cpu, IReadOnlyList<double> LowFollowsMs);
 
 internal sealed record VideoOutputSize(string Name, int Width, int Height, long Bytes, long? BitRate);
 

@@ -11,7 +11,8 @@ internal static class VideoJobCommands
         """
         video --input FILE --work DIR --out RESULT.json [--runs 5] [--warmup 1]
           Runs VideoProcessor.ProcessAsync on FILE --runs times, one at a time, as the server would (runner of 2 jobs,
-          60-second limit); records each job's wall time and CPU time (this process and its ffmpeg and ffprobe).
+          60-second limit); records each job's wall time and CPU time (this process and its ffmpeg and ffprobe). For a
+          remuxed clip it also times, apart, the later job that makes its 360p (VideoProcessor.MakeLowAsync).
 
         video-capture --input FILE --work DIR --scripts DIR [--replay-input FILE]
           Runs the job once through wrappers that record each ffmpeg and ffprobe argument list, then writes them as
@@ -34,6 +35,7 @@ internal static class VideoJobCommands
         var processor = new VideoProcessor(runner);
         var wall = new List<double>(runs);
         var cpu = new List<double>(runs);
+        var low = new List<double>(runs);
         ProcessedVideo? last = null;
         ProcMeter.Window? all = null;
         for (var i = -warmup; i < runs; i++)
@@ -50,13 +52,19 @@ internal static class VideoJobCommands
                 continue;
             wall.Add(elapsed);
             cpu.Add(used.OwnCpuSeconds);
+            if (last.LowFollows is { } size)
+            {
+                var lowStart = Stopwatch.GetTimestamp();
+                await processor.MakeLowAsync(last.Outputs[0].Path, Path.Combine(outputDirectory, "360p.mp4"), size, TimeSpan.FromMinutes(1), cancellationToken);
+                low.Add(Stopwatch.GetElapsedTime(lowStart).TotalMilliseconds);
+            }
         }
         if (last is null || all is null)
             throw new UsageException("--runs must be at least 1.");
         var share = all.Stop();
 
         var outputs = last.Outputs.Select(o => new VideoOutputSize(o.Name, o.Width, o.Height, o.Bytes, o.BitRate)).ToList();
-        ResultJson.Write(output, new VideoTiming(input, Math.Round(last.Duration.TotalSeconds, 3), warmup, wall, cpu, last.Remuxed, outputs, share));
+        ResultJson.Write(output, new VideoTiming(input, Math.Round(last.Duration.TotalSeconds, 3), warmup, wall, cpu, last.Remuxed, outputs, share, low));
         Console.Error.WriteLine($"video: median {Stats.Median(wall):F0} ms ({Stats.Min(wall):F0}–{Stats.Max(wall):F0}) over {runs} jobs, remuxed: {last.Remuxed}");
         return 0;
     }
@@ -103,7 +111,7 @@ internal static class VideoJobCommands
         {
             WriteScript(
                 Path.Combine(scripts, "copy.sh"),
-                "derived from encode.sh: its arguments up to the first output, the 720p copied; the 360p left out",
+                "derived from encode.sh: its arguments up to the first output, the 720p copied",
                 [encode with { Arguments = encode.Arguments[..(firstOutput + 1)] }]);
         }
         else if (graph >= 0)

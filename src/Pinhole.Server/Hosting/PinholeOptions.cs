@@ -54,6 +54,14 @@ public sealed class PinholeOptions
     public RateLimitSettings RateLimits { get; set; } = new();
 
     public TrendSettings Trends { get; set; } = new();
+
+    public PlaceSettings Places { get; set; } = new();
+}
+
+public sealed class PlaceSettings
+{
+    /// <summary>Decimal places a place's coordinates keep: 2 is 0.01°, about 1.1 km of latitude (and at most that of longitude).</summary>
+    public int CoordinateDecimals { get; set; } = 2;
 }
 
 public sealed class TrendSettings
@@ -208,6 +216,8 @@ public sealed class PinholeOptionsValidator : IValidateOptions<PinholeOptions>
             errors.Add("Pinhole:Media:OriginalMaxEdge must be at least PreviewMaxEdge (≥ 16).");
         if (options.Trends.RefreshSeconds < 1)
             errors.Add("Pinhole:Trends:RefreshSeconds must be positive.");
+        if (options.Places.CoordinateDecimals is < 0 or > 4)
+            errors.Add("Pinhole:Places:CoordinateDecimals must be between 0 and 4 (4 is about 11 m).");
         if (options.RateLimits.WindowSeconds < 1 || options.RateLimits.PerAccount < 1 || options.RateLimits.PerIp < 1)
             errors.Add("Pinhole:RateLimits values must be positive.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

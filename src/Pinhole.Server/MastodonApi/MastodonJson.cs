@@ -50,6 +50,15 @@ namespace Pinhole.Server.MastodonApi;
 [JsonSerializable(typeof(IReadOnlyList<Tag>))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, Marker>))]
 [JsonSerializable(typeof(IReadOnlyList<AdminAccount>))]
+[JsonSerializable(typeof(Place))]
+[JsonSerializable(typeof(IReadOnlyList<Place>))]
+[JsonSerializable(typeof(Organization))]
+[JsonSerializable(typeof(IReadOnlyList<Organization>))]
+[JsonSerializable(typeof(OrganizationMember))]
+[JsonSerializable(typeof(IReadOnlyList<OrganizationMember>))]
+[JsonSerializable(typeof(IReadOnlyList<OrganizationAuditEntry>))]
+[JsonSerializable(typeof(OrganizationSubmission))]
+[JsonSerializable(typeof(IReadOnlyList<OrganizationSubmission>))]
 public sealed partial class MastodonJson : JsonSerializerContext;
 
 /// <summary>UTC, millisecond precision, trailing Z: what Mastodon sends and every client parses.</summary>

@@ -41,13 +41,27 @@ public sealed class RequestParams
         {
             result = new RequestParams(null);
         }
-        // Body values win over the query string, as in Rails.
-        foreach (var (key, values) in request.Query)
+        return result.WithQuery(request.Query);
+    }
+
+    /// <summary>Fields a caller read from the body itself (see <c>MediaForm</c>), with the query string behind them.</summary>
+    public static RequestParams FromFields(IEnumerable<KeyValuePair<string, string>> fields, IQueryCollection query)
+    {
+        var result = new RequestParams(null);
+        foreach (var (key, value) in fields)
+            result.Add(key, value);
+        return result.WithQuery(query);
+    }
+
+    // Body values win over the query string, as in Rails.
+    private RequestParams WithQuery(IQueryCollection query)
+    {
+        foreach (var (key, values) in query)
         {
-            if (!result._values.ContainsKey(Normalize(key)))
-                result.AddAll(key, values);
+            if (!_values.ContainsKey(Normalize(key)))
+                AddAll(key, values);
         }
-        return result;
+        return this;
     }
 
     // A multipart body cut short or with a broken boundary surfaces as an IOException; a body over the size

@@ -16,7 +16,7 @@ public static class FeedPages
     {
         pages.MapGet("/", Home);
         pages.MapGet("/explore", Explore);
-        pages.MapGet($"/tags/{{tag:{WebRoutes.Hashtag}}}", Tag);
+        pages.MapGet($"/tags/{{tag:{WebRoutes.Hashtag}}}", Tag).WithName("page.tag");
         return pages;
     }
 

@@ -17,7 +17,7 @@ public static class PostPages
 
     public static RouteGroupBuilder MapPostPages(this RouteGroupBuilder pages)
     {
-        pages.MapGet(Post, Show);
+        pages.MapGet(Post, Show).WithName("page.post");
         pages.MapPost(Post + "/like", Like);
         pages.MapPost(Post + "/unlike", Unlike);
         pages.MapPost(Post + "/comment", Comment);

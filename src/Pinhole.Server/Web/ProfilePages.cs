@@ -18,7 +18,7 @@ public static class ProfilePages
 
     public static RouteGroupBuilder MapProfilePages(this RouteGroupBuilder pages)
     {
-        pages.MapGet(Profile, Show);
+        pages.MapGet(Profile, Show).WithName("page.profile");
         pages.MapGet(Profile + "/followers", Followers);
         pages.MapGet(Profile + "/following", Following);
         pages.MapPost(Profile + "/follow", Follow);

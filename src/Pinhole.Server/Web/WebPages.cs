@@ -16,6 +16,9 @@ public static class WebPages
     /// <summary>An extra form-action source a page allows (see the OAuth consent page).</summary>
     public const string FormActionItem = "pinhole:form-action";
 
+    /// <summary>A page's own whole Content-Security-Policy, replacing the site's (the embed, which other sites frame).</summary>
+    public const string PolicyItem = "pinhole:content-security-policy";
+
     public static WebApplicationBuilder AddWebPages(this WebApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents();
@@ -64,7 +67,11 @@ public static class WebPages
                 var headers = context.Response.Headers;
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "same-origin";
-                if (context.Response.ContentType?.StartsWith("text/html", StringComparison.Ordinal) == true)
+                if (context.Items[PolicyItem] is string own)
+                {
+                    headers.ContentSecurityPolicy = own;
+                }
+                else if (context.Response.ContentType?.StartsWith("text/html", StringComparison.Ordinal) == true)
                 {
                     var formAction = context.Items[FormActionItem] is string extra ? $"'self' {extra}" : "'self'";
                     headers.ContentSecurityPolicy =

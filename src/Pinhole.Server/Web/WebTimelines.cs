@@ -7,7 +7,7 @@ using Pinhole.Server.MastodonApi.Entities;
 namespace Pinhole.Server.Web;
 
 /// <summary>
-/// The feeds the pages show, built from the API's own pieces: home is the home timeline's query itself, the others
+/// The feeds the pages show, built from the API's own pieces: home is the home timeline's own read, the others
 /// are the public and tag timelines' conditions with a page's own cut (media only for the grids, a time window for
 /// a tag), and all of them filter through <see cref="VisibleTo"/> and <see cref="FeedFilter"/> and render through
 /// <see cref="StatusViews"/>, paged by <c>max_id</c> and <c>min_id</c> in the page's address as the API is.
@@ -24,8 +24,7 @@ public static class WebTimelines
     };
 
     public static Task<IReadOnlyList<Status>> HomeAsync(HttpContext http, Db db, DbConnection connection, StatusViews views, WebContext web, CancellationToken cancellationToken) =>
-        Timeline.ReadAsync(http, connection, views, web.ViewerId, page => TimelineEndpoints.HomeQuery(db.Dialect, page), new { }, cancellationToken,
-            recentFirst: (TimelineEndpoints.HomeWindow, web.Now));
+        TimelineEndpoints.ReadHomeAsync(http, db, connection, views, web.ViewerId, web.Now, cancellationToken);
 
     /// <summary>Recent public photos and videos: the public timeline with media only.</summary>
     public static Task<IReadOnlyList<Status>> ExploreAsync(HttpContext http, DbConnection connection, StatusViews views, WebContext web, CancellationToken cancellationToken) =>

@@ -163,6 +163,25 @@ public static class MediaApi
         }
     }
 
+    /// <summary>
+    /// Polls a ready media until it lists <paramref name="count"/> video files: a clip copied as it was is ready with its
+    /// main file, and its low-bit-rate one follows.
+    /// </summary>
+    public static async Task<System.Text.Json.Nodes.JsonNode> WaitForVideoFilesAsync(this TestUser user, string id, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var media = await user.Client.GetJsonAsync($"/api/v1/media/{id}");
+            var files = media["pinhole"]!["renditions"]!.AsArray().Count(r => r!["content_type"]!.GetValue<string>() == "video/mp4");
+            Assert.True(files <= count, $"{files} video files, more than {count}");
+            if (files == count)
+                return media;
+            Assert.True(DateTime.UtcNow < deadline, $"still {files} video files of {count} after two minutes");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
     /// <summary>Uploads, waits for processing, and returns the ready media (failing the test if it failed).</summary>
     public static async Task<System.Text.Json.Nodes.JsonNode> UploadAndWaitAsync(this TestUser user, byte[] bytes, string fileName, string contentType, string? filter = null)
     {

@@ -47,7 +47,8 @@ public sealed class VideoTests
         Assert.Null(accepted["url"]);
         using var done = await minji.WaitForMediaAsync(accepted.Id());
         Assert.Equal(HttpStatusCode.OK, done.StatusCode);
-        var media = await Api.ReadSuccessAsync(done);
+        // Copied as it was, the clip is ready with its 720p file; the 360p follows.
+        var media = await minji.WaitForVideoFilesAsync(accepted.Id(), 2);
 
         Assert.Equal("video", media["type"]!.GetValue<string>());
         Assert.Equal(1280, media["meta"]!["width"]!.GetValue<int>());
@@ -76,6 +77,34 @@ public sealed class VideoTests
         var poster = await DownloadAsync(minji, media, "preview_url");
         Assert.Equal(0xFF, poster[0]);
         AssertNoLocationOrDevice(await TestVideos.TagsAsync(poster));
+    }
+
+    [Fact]
+    public async Task ACompliantClipIsCopiedAndPostedAtOnceAndItsLowBitRateFileFollows()
+    {
+        await using var app = await PinholeApp.StartAsync();
+        var minji = await app.RegisterAsync("minji");
+        var clip = await TestVideos.PhoneClipAsync(640, 480, seconds: 2, extension: "mp4");
+
+        using var upload = await minji.Client.SendUploadAsync(clip, "clip.mp4", "video/mp4");
+        var id = (await Api.ReadSuccessAsync(upload)).Id();
+        using var ready = await minji.WaitForMediaAsync(id);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        var post = await minji.PostStatusAsync("Mansu Hill #pyongyang", "public", null, id);
+        var media = await minji.WaitForVideoFilesAsync(id, 2);
+
+        Assert.Equal(id, post["media_attachments"]![0]!.Id());
+        var files = media["pinhole"]!["renditions"]!.AsArray().Where(r => r!["content_type"]!.GetValue<string>() == "video/mp4").ToList();
+        Assert.Equal([("720p", 640, 480), ("360p", 480, 360)], files.Select(f => (f!["name"]!.GetValue<string>(), f["width"]!.GetValue<int>(), f["height"]!.GetValue<int>())));
+        var low = await DownloadAsync(minji, new JsonObject { ["url"] = files[1]!["url"]!.GetValue<string>() });
+        var boxes = TestVideos.TopLevelBoxes(low).ToList();
+        Assert.True(boxes.IndexOf("moov") < boxes.IndexOf("mdat"), $"moov must precede mdat: {string.Join(",", boxes)}");
+        var streams = (await TestVideos.ProbeAsync(low))["streams"]!.AsArray();
+        Assert.Equal(["h264", "aac"], streams.Select(s => s!["codec_name"]!.GetValue<string>()));
+        AssertNoLocationOrDevice(await TestVideos.TagsAsync(low));
+        // The post shows the new file too: it is the same media.
+        var shown = await minji.Client.GetJsonAsync($"/api/v1/statuses/{post.Id()}");
+        Assert.Equal(2, shown["media_attachments"]![0]!["pinhole"]!["renditions"]!.AsArray().Count(r => r!["content_type"]!.GetValue<string>() == "video/mp4"));
     }
 
     [Fact]
@@ -168,6 +197,27 @@ public sealed class VideoTests
             .ExpectErrorAsync(HttpStatusCode.UnprocessableEntity);
 
         Assert.Contains("longer than 15 seconds", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AVideoOverAspNetsFormLimitOf128MiBIsTakenUpToTheVideoLimit()
+    {
+        await using var app = await PinholeApp.StartAsync();
+        var minji = await app.RegisterAsync("minji");
+        // A short clip followed by a 130 MiB "free" box, which every MP4 reader skips: 130 MiB on the wire, a clip to ffmpeg.
+        var clip = await TestVideos.PhoneClipAsync(320, 240, seconds: 1, extension: "mp4");
+        const int padding = 130 * 1024 * 1024;
+        var large = new byte[clip.Length + padding];
+        clip.CopyTo(large, 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(large.AsSpan(clip.Length), padding);
+        "free"u8.CopyTo(large.AsSpan(clip.Length + 4));
+
+        using var response = await minji.Client.SendUploadAsync(large, "large.mp4", "video/mp4");
+        var media = await Api.ReadSuccessAsync(response);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("video", media["type"]!.GetValue<string>());
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(app.Storage.DataDir, "tmp")));
     }
 
     [Fact]

@@ -104,10 +104,13 @@ public sealed class VisibilityMatrixTests
         }
 
         var root = await author.PostStatusAsync("A public thread start");
-        // A photo, so that the pages showing only photos and videos (explore, the front page) are walked too.
+        // A photo, so that the pages showing only photos and videos (explore, the front page) are walked too; and a
+        // place of its own: a place is known to whoever may see a post there.
         using var upload = await author.Client.SendUploadAsync(await TestImages.PngAsync(64, 48), "photo.png", "image/png");
         var photo = (await Api.ReadSuccessAsync(upload)).Id();
-        var post = await author.PostStatusAsync("@mentioned the post under test about matrixword #matrix", visibility, root.Id(), photo);
+        var post = await author.Client.PostFormAsync("/api/v1/statuses", ("status", "@mentioned the post under test about matrixword #matrix"), ("visibility", visibility),
+            ("in_reply_to_id", root.Id()), ("media_ids[]", photo), ("pinhole_place[name]", "Matrix Hill"), ("pinhole_place[latitude]", "39.03"), ("pinhole_place[longitude]", "125.75"));
+        var place = post["pinhole"]!["place"]!.Id();
         await author.Client.PostFormAsync($"/api/v1/statuses/{post.Id()}/favourite");
         await author.Client.PostFormAsync($"/api/v1/statuses/{post.Id()}/bookmark");
         if (visibility != "direct")
@@ -160,6 +163,8 @@ public sealed class VisibilityMatrixTests
             await AssertListedAsync(client, "/api/v1/timelines/tag/matrix", null, post, visibility == "public" && shown, because + ": tag timeline");
             await AssertListedAsync(client, "/api/v1/trends/statuses", null, post, visibility == "public" && shown, because + ": trends");
             await AssertPagesAsync(app, viewer == Viewer.Anonymous ? null : users[viewer], visibility, viewer, post.Id(), root.Id(), because);
+            await AssertPlaceAsync(client, place, post, visibility, viewer, because);
+            await AssertTravelsAsync(app, client, author, post, visibility, because);
             if (viewer == Viewer.Anonymous)
             {
                 await AssertListedAsync(client, "/api/v2/search?q=matrixword&type=statuses", "statuses", post, false, because + ": search");
@@ -219,6 +224,56 @@ public sealed class VisibilityMatrixTests
         }
         if (viewer == Viewer.BlockedByAuthor)
             Assert.Equal(HttpStatusCode.NotFound, (await pages.GetAsync($"/@author/{rootId}")).Status);
+    }
+
+    /// <summary>The place on the post: seen with the post; listed in search and nearby, and its timeline showing it, only for a public one in the viewer's feeds.</summary>
+    private static async Task AssertPlaceAsync(HttpClient client, string place, System.Text.Json.Nodes.JsonNode post, string visibility, Viewer viewer, string because)
+    {
+        var seen = CanSee(visibility, viewer);
+        using (var response = await client.GetAsync($"/api/v1/pinhole/places/{place}", Cancel))
+            Assert.True(response.StatusCode == (seen ? HttpStatusCode.OK : HttpStatusCode.NotFound), $"{because}: place gave {response.StatusCode}");
+        using (var timeline = await client.GetAsync($"/api/v1/timelines/place/{place}", Cancel))
+        {
+            Assert.True(timeline.StatusCode == (seen ? HttpStatusCode.OK : HttpStatusCode.NotFound), $"{because}: place timeline gave {timeline.StatusCode}");
+            if (seen)
+                Assert.True((visibility == "public" && InFeeds(visibility, viewer)) == (await Api.ReadSuccessAsync(timeline)).AsArray().Ids().Contains(post.Id()), $"{because}: place timeline");
+        }
+        var listed = viewer == Viewer.Author || (visibility == "public" && viewer != Viewer.BlockedByAuthor);
+        Assert.True(listed == (await client.GetArrayAsync("/api/v1/pinhole/places?q=matrix")).Ids().Contains(place), $"{because}: place search");
+        Assert.True(listed == (await client.GetArrayAsync("/api/v1/pinhole/places/nearby?latitude=39.03&longitude=125.75")).Ids().Contains(place), $"{because}: places nearby");
+    }
+
+    /// <summary>
+    /// Feeds, the embed and oEmbed are the same for everyone, signed in or not (the viewer's token changes nothing):
+    /// public posts in feeds; public and unlisted ones embedded; never a followers-only or direct post, whoever asks.
+    /// </summary>
+    private static async Task AssertTravelsAsync(PinholeApp app, HttpClient client, TestUser author, System.Text.Json.Nodes.JsonNode post, string visibility, string because)
+    {
+        var url = post["url"]!.GetValue<string>();
+        var embeddable = visibility is "public" or "unlisted" ? HttpStatusCode.OK : HttpStatusCode.NotFound;
+        using (var embed = await client.GetAsync($"/@{author.Username}/{post.Id()}/embed", Cancel))
+            Assert.True(embed.StatusCode == embeddable, $"{because}: embed gave {embed.StatusCode}");
+        using (var oembed = await client.GetAsync($"/api/oembed?url={Uri.EscapeDataString(url)}", Cancel))
+            Assert.True(oembed.StatusCode == embeddable, $"{because}: oEmbed gave {oembed.StatusCode}");
+        var place = post["pinhole"]!["place"]!.Id();
+        foreach (var feed in new[] { $"/@{author.Username}.rss", $"/@{author.Username}.atom", "/tags/matrix.rss", "/tags/matrix.atom", $"/places/{place}.rss", $"/places/{place}.atom" })
+        {
+            using var response = await client.GetAsync(feed, Cancel);
+            var body = await response.Content.ReadAsStringAsync(Cancel);
+            if (feed.StartsWith("/places/", StringComparison.Ordinal) && visibility is "private" or "direct")
+            {
+                // Nobody signed in may see the place, so it has no feed at all.
+                Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{because}: {feed} gave {response.StatusCode}");
+                continue;
+            }
+            Assert.True(response.IsSuccessStatusCode, $"{because}: {feed} gave {response.StatusCode}");
+            Assert.True((visibility == "public") == body.Contains(url, StringComparison.Ordinal), $"{because}: {feed}");
+        }
+        if (visibility == "public")
+        {
+            var parsed = await Feeds.NodeFeedParser.ParseAsync(new Uri(app.BaseAddress, $"/@{author.Username}.rss"));
+            Assert.Contains(url, parsed["items"]!.AsArray().Select(i => i!["link"]!.GetValue<string>()));
+        }
     }
 
     private static async Task AssertListedAsync(HttpClient client, string path, string? field, System.Text.Json.Nodes.JsonNode post, bool expected, string because)

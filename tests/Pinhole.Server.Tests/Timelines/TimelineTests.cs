@@ -57,6 +57,35 @@ public sealed class TimelineTests
     }
 
     [Fact]
+    public async Task HomeWalksBackThroughHoursDaysAndWeeksInOrder()
+    {
+        await using var app = await PinholeApp.StartAsync();
+        var reader = await app.RegisterAsync("reader");
+        var quiet = await app.RegisterAsync("quiet");
+        await reader.FollowAsync(quiet);
+        // Five posts each from two hours, a day and a week ago: each of home's windows (hours, two days, everything) holds some.
+        var db = (Pinhole.Data.Db)app.Services.GetService(typeof(Pinhole.Data.Db))!;
+        var ids = new List<long>();
+        foreach (var age in new[] { TimeSpan.FromDays(7), TimeSpan.FromDays(1), TimeSpan.FromHours(2) })
+            ids.AddRange(Enumerable.Range(0, 5).Select(i => Pinhole.Data.Snowflake.LowestIdAt(DateTimeOffset.UtcNow - age) + ((long)i << 20)));
+        await using (var connection = await db.OpenAsync(Cancel))
+        {
+            foreach (var id in ids)
+            {
+                await Dapper.SqlMapper.ExecuteAsync(connection, "INSERT INTO statuses (id, account_id, text, visibility, created_at) VALUES (@id, @account, 'then', 0, @at)",
+                    new { id, account = long.Parse(quiet.Id, System.Globalization.CultureInfo.InvariantCulture), at = Pinhole.Data.Snowflake.TimeOf(id).ToUnixTimeMilliseconds() });
+            }
+        }
+        var newestFirst = ids.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Reverse().ToList();
+
+        var firstSix = await reader.Client.GetArrayAsync("/api/v1/timelines/home?limit=6");
+        var all = await reader.Client.GetArrayAsync("/api/v1/timelines/home?limit=40");
+
+        Assert.Equal(newestFirst[..6], firstSix.Ids());
+        Assert.Equal(newestFirst, all.Ids());
+    }
+
+    [Fact]
     public async Task HomeShowsRepliesOnlyToPeopleYouFollow()
     {
         await using var app = await PinholeApp.StartAsync();

@@ -24,12 +24,15 @@ public static class AccountEndpoints
         var accounts = api.MapGroup("/v1/accounts");
         accounts.MapPost("/", Register).RequireAppScope(Scopes.WriteAccounts);
         accounts.MapGet("/verify_credentials", VerifyCredentials).RequireScope(Scopes.ReadAccounts, Scopes.Profile);
-        accounts.MapPatch("/update_credentials", UpdateCredentials).RequireScope(Scopes.WriteAccounts)
-            .WithMetadata(new BodySizeLimit(2 * (((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<IOptions<PinholeOptions>>().Value.Media.MaxImageBytes + 1024 * 1024)));
+        accounts.MapPatch("/update_credentials", UpdateCredentials).RequireScope(Scopes.WriteAccounts).WithMetadata(ProfileBodyLimit(api));
         accounts.MapGet("/lookup", Lookup).AllowAnonymous(Scopes.ReadAccounts);
         accounts.MapGet("/{id:long}", Get).AllowAnonymous(Scopes.ReadAccounts);
         return api;
     }
+
+    /// <summary>A profile update may carry an avatar and a header, each up to the largest photo.</summary>
+    public static BodySizeLimit ProfileBodyLimit(IEndpointRouteBuilder routes) =>
+        new(2 * (routes.ServiceProvider.GetRequiredService<IOptions<PinholeOptions>>().Value.Media.MaxImageBytes + 1024 * 1024));
 
     private static async Task<Ok<Token>> Register(HttpContext http, Caller caller, Registration registration, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ public sealed class AccountRow
 {
     public const string Columns =
         "a.id, a.username, a.display_name, a.note, a.fields, a.locked, a.bot, a.discoverable, a.avatar_key, a.header_key, " +
-        "a.followers_count, a.following_count, a.statuses_count, a.last_status_at, a.created_at";
+        "a.followers_count, a.following_count, a.statuses_count, a.last_status_at, a.created_at, a.organization";
 
     public long Id { get; init; }
     public string Username { get; init; } = "";
@@ -22,4 +22,5 @@ public sealed class AccountRow
     public long StatusesCount { get; init; }
     public long? LastStatusAt { get; init; }
     public long CreatedAt { get; init; }
+    public bool Organization { get; init; }
 }

@@ -73,6 +73,7 @@ public sealed class AccountViews(PublicUrl urls)
                 ? DateTimeOffset.FromUnixTimeMilliseconds(last).UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
                 : null,
             Fields = ParseFields(row.Fields).Select(f => f with { Value = RenderText(f.Value, knownUsernames) }).ToList(),
+            Pinhole = new AccountExtension(row.Organization),
         };
     }
 

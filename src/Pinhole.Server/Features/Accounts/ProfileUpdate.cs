@@ -8,7 +8,10 @@ using Pinhole.Server.MastodonApi.Entities;
 
 namespace Pinhole.Server.Features.Accounts;
 
-/// <summary>Mastodon's update_credentials: profile text, pictures, privacy and posting defaults, each only when sent.</summary>
+/// <summary>
+/// Mastodon's update_credentials: profile text, pictures, privacy and posting defaults, each only when sent. An
+/// organisation's profile is changed the same way by its owners; it has no sign-in (no users row), so no defaults.
+/// </summary>
 public sealed class ProfileUpdate(Db db, TimeProvider time, MediaUploads uploads, Follows.Follows follows)
 {
     public const int MaxDisplayName = 30;
@@ -59,8 +62,8 @@ public sealed class ProfileUpdate(Db db, TimeProvider time, MediaUploads uploads
             var current = await connection.QuerySingleAsync<Current>(connection.Command(
                 """
                 SELECT a.display_name, a.note, a.fields, a.locked, a.bot, a.discoverable, a.avatar_key, a.header_key,
-                       u.default_visibility, u.default_sensitive, u.default_language
-                FROM accounts a JOIN users u ON u.account_id = a.id WHERE a.id = @accountId
+                       COALESCE(u.default_visibility, 0) AS default_visibility, COALESCE(u.default_sensitive, FALSE) AS default_sensitive, u.default_language
+                FROM accounts a LEFT JOIN users u ON u.account_id = a.id WHERE a.id = @accountId
                 """, new { accountId }, transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(connection.Command(
                 """

@@ -25,6 +25,9 @@ public sealed partial class Registration(Db db, Snowflake ids, TimeProvider time
     [GeneratedRegex("^[a-zA-Z0-9_]{1,30}$")]
     private static partial Regex UsernamePattern();
 
+    /// <summary>Letters, digits and underscores, at most 30: people's and organisations' usernames alike.</summary>
+    public static bool IsValidUsername(string username) => UsernamePattern().IsMatch(username);
+
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     private static partial Regex EmailPattern();
 

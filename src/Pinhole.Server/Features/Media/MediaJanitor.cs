@@ -7,8 +7,8 @@ namespace Pinhole.Server.Features.Media;
 
 /// <summary>
 /// Deletes uploads never attached to a post (or left behind when their post was deleted) once they are
-/// <c>Pinhole:Media:OrphanHours</c> old: their files, their private source, their row. Media a held post waits
-/// for, or that a worker is processing, is left alone.
+/// <c>Pinhole:Media:OrphanHours</c> old: their files, their private source, their row. Media a held post or a
+/// submission awaiting review waits for, or that a worker is processing, is left alone.
 /// </summary>
 public sealed partial class MediaJanitor(Db db, IMediaStore store, MediaProcessing processing, TimeProvider time, IOptions<PinholeOptions> options, ILogger<MediaJanitor> logger)
     : BackgroundService
@@ -48,6 +48,7 @@ public sealed partial class MediaJanitor(Db db, IMediaStore store, MediaProcessi
                 SELECT {MediaRow.Columns} FROM media_attachments m
                 WHERE m.status_id IS NULL AND m.created_at < @cutoff
                   AND NOT EXISTS (SELECT 1 FROM pending_status_media pm WHERE pm.media_id = m.id)
+                  AND NOT EXISTS (SELECT 1 FROM organization_submission_media sm WHERE sm.media_id = m.id)
                   AND NOT EXISTS (SELECT 1 FROM media_jobs j WHERE j.media_id = m.id AND j.locked_until > @now)
                 ORDER BY m.created_at LIMIT @batch
                 """,

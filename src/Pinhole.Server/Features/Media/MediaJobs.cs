@@ -12,6 +12,17 @@ public sealed record ClaimedJob
     public long MediaId { get; init; }
     public int Attempts { get; init; }
     public int Version { get; init; }
+    public int Stage { get; init; }
+}
+
+/// <summary>What a job does next to its media.</summary>
+public static class JobStages
+{
+    /// <summary>Make the media's files and publish it.</summary>
+    public const int Make = 0;
+
+    /// <summary>Make the low-bit-rate rendition of a video that went out without it (it was copied, not re-encoded).</summary>
+    public const int LowRendition = 1;
 }
 
 /// <summary>
@@ -32,9 +43,9 @@ public sealed class MediaJobs(Db db, TimeProvider time, IOptions<PinholeOptions>
         var now = time.GetUtcNow();
         return connection.ExecuteAsync(connection.Command(
             """
-            INSERT INTO media_jobs (media_id, attempts, available_at, locked_by, locked_until, created_at)
-            VALUES (@mediaId, @attempts, @now, @lockedBy, @lockedUntil, @now)
-            ON CONFLICT (media_id) DO UPDATE SET version = media_jobs.version + 1, available_at = @now, attempts = 0, last_error = NULL
+            INSERT INTO media_jobs (media_id, attempts, available_at, locked_by, locked_until, created_at, stage)
+            VALUES (@mediaId, @attempts, @now, @lockedBy, @lockedUntil, @now, 0)
+            ON CONFLICT (media_id) DO UPDATE SET version = media_jobs.version + 1, available_at = @now, attempts = 0, last_error = NULL, stage = 0
             """,
             new
             {
@@ -57,7 +68,7 @@ public sealed class MediaJobs(Db db, TimeProvider time, IOptions<PinholeOptions>
                               WHERE available_at <= @now AND (locked_until IS NULL OR locked_until < @now)
                               ORDER BY available_at, media_id LIMIT 1)
               AND (locked_until IS NULL OR locked_until < @now)
-            RETURNING media_id, attempts, version
+            RETURNING media_id, attempts, version, stage
             """,
             new { worker = Worker, now = now.ToUnixTimeMilliseconds(), until = (now + Lease).ToUnixTimeMilliseconds() },
             transaction, cancellationToken)), cancellationToken);
@@ -74,6 +85,19 @@ public sealed class MediaJobs(Db db, TimeProvider time, IOptions<PinholeOptions>
             UPDATE media_jobs SET locked_by = NULL, locked_until = NULL WHERE media_id = @MediaId;
             """,
             job, transaction, cancellationToken));
+
+    /// <summary>
+    /// Turns a finished job into its next stage, to be leased like any job; false when the media was asked for again
+    /// while the job ran (then the job is done over from the start, and no next stage is due).
+    /// </summary>
+    public async Task<bool> ContinueAsync(DbConnection connection, DbTransaction transaction, ClaimedJob job, int stage, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(connection.Command(
+            """
+            UPDATE media_jobs SET stage = @stage, attempts = 0, available_at = @now, locked_by = NULL, locked_until = NULL, last_error = NULL
+            WHERE media_id = @mediaId AND version = @version
+            """,
+            new { stage, now = time.GetUtcNow().ToUnixTimeMilliseconds(), mediaId = job.MediaId, version = job.Version },
+            transaction, cancellationToken)) == 1;
 
     /// <summary>Puts a job back after a failure that may pass (the store was unreachable, the disk was full), later each time.</summary>
     public Task RetryLaterAsync(long mediaId, int attempts, string error, CancellationToken cancellationToken)

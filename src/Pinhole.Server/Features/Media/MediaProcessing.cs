@@ -16,7 +16,8 @@ namespace Pinhole.Server.Features.Media;
 /// deleted; a failure that may pass (the store was unreachable) is retried later, a few times.
 /// </summary>
 public sealed partial class MediaProcessing(
-    Db db, IMediaStore store, MediaJobs jobs, MediaRenderer renderer, PendingStatuses pending, MediaSources sources, IOptions<PinholeOptions> options, ILogger<MediaProcessing> logger)
+    Db db, IMediaStore store, MediaJobs jobs, MediaRenderer renderer, PendingStatuses pending, MediaSources sources, MediaSignal signal,
+    IOptions<PinholeOptions> options, ILogger<MediaProcessing> logger)
 {
     private MediaSettings Settings => options.Value.Media;
 
@@ -25,6 +26,11 @@ public sealed partial class MediaProcessing(
         await using var connection = await db.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<MediaRow>(connection.Command(
             $"SELECT {MediaRow.Columns} FROM media_attachments m WHERE m.id = @id", new { id = job.MediaId }, cancellationToken: cancellationToken));
+        if (job.Stage == JobStages.LowRendition && row is not null)
+        {
+            await MakeLowAsync(row, job, cancellationToken);
+            return;
+        }
         if (row?.SourceKey is null)
         {
             // Deleted meanwhile, or its source already given up: nothing left to do.
@@ -35,7 +41,7 @@ public sealed partial class MediaProcessing(
         try
         {
             var made = await renderer.MakeAsync(row, cancellationToken);
-            await db.WriteAsync(async (c, t) =>
+            var continues = await db.WriteAsync(async (c, t) =>
             {
                 await c.ExecuteAsync(c.Command(
                     """
@@ -45,8 +51,13 @@ public sealed partial class MediaProcessing(
                     """,
                     new { ready = MediaStates.Ready, made.Type, made.FileKey, made.ContentType, made.PreviewKey, made.Meta, made.Blurhash, made.Renditions, id = row.Id },
                     t, cancellationToken));
+                if (made.LowFollows && await jobs.ContinueAsync(c, t, job, JobStages.LowRendition, cancellationToken))
+                    return true;
                 await jobs.CompleteAsync(c, t, job, cancellationToken);
+                return false;
             }, cancellationToken);
+            if (continues)
+                signal.Poke();
             await DeleteFilesAsync(Replaced(row, made), cancellationToken);
             await pending.PublishWaitingOnAsync(row.Id, cancellationToken);
             // A media already posted was being made again (a filter changed at the last moment): its source can go now.
@@ -64,6 +75,44 @@ public sealed partial class MediaProcessing(
             else
                 await jobs.RetryLaterAsync(row.Id, job.Attempts, e.Message, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The low-bit-rate rendition of a video that is out already: added to its files if the media still has the main
+    /// file it was made from (a filter changed meanwhile makes all its files anew). A failure here fails nothing: the
+    /// video plays without it.
+    /// </summary>
+    private async Task MakeLowAsync(MediaRow row, ClaimedJob job, CancellationToken cancellationToken)
+    {
+        StoredRendition? low = null;
+        try
+        {
+            low = row.State == MediaStates.Ready ? await renderer.MakeLowAsync(row, cancellationToken) : null;
+        }
+        catch (Exception e) when (e is MediaRejectedException or IOException)
+        {
+            LogLowFailed(logger, row.Id, e);
+        }
+        var added = await db.WriteAsync(async (c, t) =>
+        {
+            var renditions = await c.QuerySingleOrDefaultAsync<string>(c.Command(
+                "SELECT renditions FROM media_attachments WHERE id = @id AND file_key = @fileKey", new { id = row.Id, fileKey = row.FileKey }, t, cancellationToken));
+            var updated = 0;
+            if (low is not null && renditions is not null)
+            {
+                var files = (JsonSerializer.Deserialize(renditions, MastodonJson.Default.IReadOnlyListStoredRendition) ?? []).ToList();
+                // Beside the main rendition, largest first, as a job that makes both writes them.
+                files.Insert(files.FindIndex(f => f.Key == row.FileKey) + 1, low);
+                updated = await c.ExecuteAsync(c.Command(
+                    "UPDATE media_attachments SET renditions = @renditions WHERE id = @id",
+                    new { renditions = JsonSerializer.Serialize<IReadOnlyList<StoredRendition>>(files, MastodonJson.Default.IReadOnlyListStoredRendition), id = row.Id },
+                    t, cancellationToken));
+            }
+            await jobs.CompleteAsync(c, t, job, cancellationToken);
+            return updated == 1;
+        }, cancellationToken);
+        if (low is not null && !added)
+            await store.DeleteAsync(low.Key, cancellationToken);
     }
 
     private async Task FailAsync(MediaRow row, ClaimedJob job, string reason, CancellationToken cancellationToken)
@@ -96,6 +145,9 @@ public sealed partial class MediaProcessing(
         foreach (var key in keys)
             await store.DeleteAsync(key, cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Making the low-bit-rate rendition of media {MediaId} failed; it plays without one")]
+    private static partial void LogLowFailed(ILogger logger, long mediaId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Processing media {MediaId} failed (attempt {Attempts})")]
     private static partial void LogFailed(ILogger logger, long mediaId, int attempts, Exception exception);

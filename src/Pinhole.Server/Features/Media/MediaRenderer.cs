@@ -9,7 +9,9 @@ using Pinhole.Server.MastodonApi.Entities;
 namespace Pinhole.Server.Features.Media;
 
 /// <summary>What processing made of an upload: the columns of its media row once it is ready.</summary>
-public sealed record MadeMedia(string Type, string FileKey, string ContentType, string? PreviewKey, string Meta, string? Blurhash, string Renditions)
+/// <param name="LowFollows">A video copied as it was: its low-bit-rate rendition is still to be made (<see cref="MediaRenderer.MakeLowAsync"/>).</param>
+public sealed record MadeMedia(string Type, string FileKey, string ContentType, string? PreviewKey, string Meta, string? Blurhash, string Renditions,
+    bool LowFollows = false)
 {
     public IReadOnlyList<StoredRendition> Files => JsonSerializer.Deserialize(Renditions, MastodonJson.Default.IReadOnlyListStoredRendition) ?? [];
 }
@@ -119,13 +121,43 @@ public sealed class MediaRenderer(IMediaStore store, PhotoPipeline photos, Video
             }
             var main = stored[0];
             var type = video.Kind switch { VideoKind.Gifv => "gifv", VideoKind.Audio => "audio", _ => "video" };
-            return Made(type, main, poster, VideoMeta(video, main, poster), video.Poster?.BlurHash, stored);
+            return Made(type, main, poster, VideoMeta(video, main, poster), video.Poster?.BlurHash, stored) with { LowFollows = video.LowFollows is not null };
         }
         finally
         {
             Directory.Delete(work, recursive: true);
         }
     }
+
+    /// <summary>
+    /// The low-bit-rate rendition of a ready video that went out without one, made from its main file and stored beside
+    /// it; null when it needs none (or has one).
+    /// </summary>
+    public async Task<StoredRendition?> MakeLowAsync(MediaRow row, CancellationToken cancellationToken)
+    {
+        var renditions = JsonSerializer.Deserialize(row.Renditions, MastodonJson.Default.IReadOnlyListStoredRendition) ?? [];
+        if (row.Type != "video" || renditions.FirstOrDefault(r => r.Key == row.FileKey) is not { } main || renditions.Any(r => r.Name == LowName))
+            return null;
+        var plan = VideoRenditions.Plan(main.Width, main.Height);
+        if (plan.FirstOrDefault(p => p.Name == LowName) is not { Name: not null } low)
+            return null;
+        var work = Path.Combine(options.Value.DataDir, "tmp", "video-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        try
+        {
+            using var file = await store.FetchAsync(main.Key, cancellationToken);
+            var output = await videos.MakeLowAsync(file.Path, Path.Combine(work, LowName + ".mp4"), low.Size, cancellationToken);
+            var key = $"{main.Key[..main.Key.LastIndexOf('/')]}/{LowName}.mp4";
+            await store.PutFileAsync(key, output.Path, cancellationToken);
+            return new StoredRendition(LowName, key, output.ContentType, output.Width, output.Height, output.Bytes);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private const string LowName = "360p";
 
     /// <summary>Mastodon's video meta: the served file's size and rate at the top and in "original", the poster as "small".</summary>
     private static MediaMeta VideoMeta(ProcessedVideo video, StoredRendition main, StoredRendition? poster)

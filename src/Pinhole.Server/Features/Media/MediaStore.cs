@@ -29,6 +29,9 @@ public interface IMediaStore
     /// <summary>A local file to process a source from; disposing it removes any temporary copy.</summary>
     Task<LocalFile> FetchSourceAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>A served file on local disk, to make another from (a smaller rendition); disposing it removes any temporary copy.</summary>
+    Task<LocalFile> FetchAsync(string key, CancellationToken cancellationToken);
+
     Task DeleteSourceAsync(string key, CancellationToken cancellationToken);
 }
 
@@ -166,6 +169,14 @@ public sealed class LocalMediaStore(IOptions<PinholeOptions> options) : IMediaSt
         return File.Exists(path)
             ? Task.FromResult(new LocalFile(path, temporary: false))
             : throw new FileNotFoundException("The source of this media is gone.", key);
+    }
+
+    public Task<LocalFile> FetchAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        return File.Exists(path)
+            ? Task.FromResult(new LocalFile(path, temporary: false))
+            : throw new FileNotFoundException("This media file is gone.", key);
     }
 
     public Task DeleteSourceAsync(string key, CancellationToken cancellationToken)

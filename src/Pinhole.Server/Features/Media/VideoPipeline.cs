@@ -43,5 +43,9 @@ public sealed class VideoPipeline : IDisposable
     public Task<ProcessedVideo> ProcessGifAsync(string path, string outputDirectory, string? filter, CancellationToken cancellationToken) =>
         _processor.ProcessGifAsync(path, outputDirectory, new VideoJob(Limits, filter), cancellationToken);
 
+    /// <summary>The low-bit-rate rendition of one of our videos (a remuxed clip's <see cref="ProcessedVideo.LowFollows"/>).</summary>
+    public Task<VideoOutput> MakeLowAsync(string video, string outputPath, FrameSize size, CancellationToken cancellationToken) =>
+        _processor.MakeLowAsync(video, outputPath, size, TimeSpan.FromSeconds(_settings.VideoTimeoutSeconds), cancellationToken);
+
     public void Dispose() => _runner.Dispose();
 }

@@ -17,12 +17,13 @@ public sealed class NotificationViews(AccountViews accounts, StatusViews statuse
 {
     public sealed class Row
     {
-        public const string Columns = "n.id, n.type, n.from_account_id, n.status_id, n.created_at";
+        public const string Columns = "n.id, n.type, n.from_account_id, n.status_id, n.submission_id, n.created_at";
 
         public long Id { get; init; }
         public string Type { get; init; } = "";
         public long FromAccountId { get; init; }
         public long? StatusId { get; init; }
+        public long? SubmissionId { get; init; }
         public long CreatedAt { get; init; }
     }
 
@@ -48,6 +49,10 @@ public sealed class NotificationViews(AccountViews accounts, StatusViews statuse
         {
             conditions += " AND n.type IN @types";
             parameters.Add("types", types.ToArray());
+        }
+        else
+        {
+            conditions += $" AND n.type NOT LIKE '{NotificationTypes.PinholePrefix}%'";
         }
         var excluded = query.List("exclude_types");
         if (excluded.Count > 0)
@@ -78,6 +83,7 @@ public sealed class NotificationViews(AccountViews accounts, StatusViews statuse
                 GroupKey = $"ungrouped-{r.Id.ToString(CultureInfo.InvariantCulture)}",
                 Account = people[r.FromAccountId],
                 Status = r.StatusId is { } statusId ? posts[statusId] : null,
+                Pinhole = r.SubmissionId is { } submission ? new NotificationExtension(submission.ToString(CultureInfo.InvariantCulture)) : null,
             })
             .ToList();
     }

@@ -17,6 +17,14 @@ public static class NotificationTypes
     public const string Status = "status";
 
     public static readonly IReadOnlyList<string> All = [Follow, FollowRequest, Favourite, Reblog, Mention, Status];
+
+    /// <summary>
+    /// Pinhole's own kinds (an organisation's invitation, a rejected submission) start with this. Mastodon apps do
+    /// not know them, so they are listed only to clients that ask for them by <c>types[]</c>, and not streamed.
+    /// </summary>
+    public const string PinholePrefix = "pinhole.";
+
+    public static bool IsPinhole(string type) => type.StartsWith(PinholePrefix, StringComparison.Ordinal);
 }
 
 /// <summary>
@@ -26,21 +34,22 @@ public static class NotificationTypes
 /// </summary>
 public sealed class Notifier(Snowflake ids, TimeProvider time, StreamEvents events)
 {
-    public async Task NotifyAsync(DbConnection connection, DbTransaction transaction, long recipient, long from, string type, long? statusId, CancellationToken cancellationToken)
+    public async Task NotifyAsync(DbConnection connection, DbTransaction transaction, long recipient, long from, string type, long? statusId, CancellationToken cancellationToken,
+        long? submissionId = null)
     {
         if (recipient == from)
             return;
         var id = ids.NextId();
         var written = await connection.ExecuteAsync(connection.Command(
             """
-            INSERT INTO notifications (id, account_id, from_account_id, type, status_id, created_at)
-            SELECT @id, @recipient, @from, @type, @statusId, @now
+            INSERT INTO notifications (id, account_id, from_account_id, type, status_id, submission_id, created_at)
+            SELECT @id, @recipient, @from, @type, @statusId, @submissionId, @now
             WHERE NOT EXISTS (SELECT 1 FROM blocks WHERE account_id = @recipient AND target_account_id = @from)
             ON CONFLICT DO NOTHING
             """,
-            new { id, recipient, from, type, statusId, now = time.GetUtcNow().ToUnixTimeMilliseconds() },
+            new { id, recipient, from, type, statusId, submissionId, now = time.GetUtcNow().ToUnixTimeMilliseconds() },
             transaction, cancellationToken));
-        if (written == 1)
+        if (written == 1 && !NotificationTypes.IsPinhole(type))
             await events.AddAsync(connection, transaction, StreamEventKinds.Notification, recipient, statusId, id, cancellationToken);
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dapper;
 using Pinhole.Data;
 using Pinhole.Server.Features.Media;
+using Pinhole.Server.Features.Organizations;
 using Pinhole.Server.MastodonApi;
 
 namespace Pinhole.Server.Features.Statuses;
@@ -13,7 +14,8 @@ namespace Pinhole.Server.Features.Statuses;
 /// goes out, by whichever comes last of the post and its media; claiming the held row and creating the post happen
 /// in one transaction, so it is published exactly once. If a media fails, the held post keeps the reason.
 /// </summary>
-public sealed partial class PendingStatuses(Db db, Snowflake ids, TimeProvider time, StatusPosting posting, MediaSources sources, ILogger<PendingStatuses> logger)
+public sealed partial class PendingStatuses(Db db, Snowflake ids, TimeProvider time, StatusPosting posting, MediaSources sources, OrganizationSubmissions submissions,
+    ILogger<PendingStatuses> logger)
 {
     public sealed class Row
     {
@@ -108,7 +110,17 @@ public sealed partial class PendingStatuses(Db db, Snowflake ids, TimeProvider t
                     "DELETE FROM pending_statuses WHERE id = @heldId RETURNING id, account_id, params, failure, created_at", new { heldId }, transaction, cancellationToken));
                 if (claimed is null)
                     return null;
-                var id = await posting.CreateInAsync(connection, transaction, claimed.AccountId, claimed.Request, cancellationToken);
+                long id;
+                try
+                {
+                    id = await posting.CreateInAsync(connection, transaction, claimed.AccountId, claimed.Request, cancellationToken);
+                }
+                catch (ReviewRequiredException)
+                {
+                    // The organisation began reviewing contributors while this waited for its media: it waits for an editor now.
+                    await submissions.SubmitInAsync(connection, transaction, claimed.AccountId, claimed.Request, cancellationToken);
+                    return null;
+                }
                 // Remembered like an idempotency key, so whoever asks about the held post afterwards finds the post.
                 await connection.ExecuteAsync(connection.Command(
                     "INSERT INTO idempotency_keys (account_id, scope, key, result_id, created_at) VALUES (@author, @scope, @key, @id, @now) ON CONFLICT DO NOTHING",

@@ -4,6 +4,7 @@ using Dapper;
 using Pinhole.Data;
 using Pinhole.Server.Features.Media;
 using Pinhole.Server.Features.Notifications;
+using Pinhole.Server.Features.Organizations;
 using Pinhole.Server.Hosting;
 using Pinhole.Server.MastodonApi;
 using Pinhole.Server.MastodonApi.Entities;
@@ -21,7 +22,8 @@ public sealed record StatusChange(string? Text, string? SpoilerText, bool? Sensi
 /// version is kept (the first edit also keeps the original), so anyone who can see the post can see how it changed.
 /// Tags and mentions follow the new text; someone newly mentioned is notified.
 /// </summary>
-public sealed class StatusEditing(Db db, Snowflake ids, TimeProvider time, StatusPosting posting, MediaUploads media, Notifier notifier, PublicUrl urls, StreamEvents events)
+public sealed class StatusEditing(Db db, Snowflake ids, TimeProvider time, StatusPosting posting, MediaUploads media, Notifier notifier, PublicUrl urls, StreamEvents events,
+    OrganizationAudit audit)
 {
     private sealed class AttachedMedia
     {
@@ -29,16 +31,19 @@ public sealed class StatusEditing(Db db, Snowflake ids, TimeProvider time, Statu
         public string? Description { get; init; }
     }
 
-    public Task EditAsync(long editor, long id, StatusChange change, CancellationToken cancellationToken)
+    /// <summary>Edits <paramref name="editor"/>'s post, or — acting for an organisation (<paramref name="actAs"/>) — one of its posts the member may manage.</summary>
+    public Task EditAsync(long editor, long id, StatusChange change, long? actAs, CancellationToken cancellationToken)
     {
         foreach (var changed in change.MediaChanges)
             media.ValidateDescription(changed.Description);
         return db.WriteAsync(async (connection, transaction) =>
         {
+            var acting = actAs is { } organization ? await OrganizationMembers.RequireActiveAsync(connection, transaction, organization, editor, cancellationToken) : null;
+            var author = acting?.OrganizationId ?? editor;
             var current = await connection.QuerySingleOrDefaultAsync<StatusRow>(connection.Command(
                 $"SELECT {StatusRow.Columns} FROM statuses s WHERE s.id = @id AND s.reblog_of_id IS NULL AND {VisibleTo.Viewer("s")}",
-                new { id, viewer = editor }, transaction, cancellationToken)) ?? throw ApiException.NotFound();
-            if (current.AccountId != editor)
+                new { id, viewer = author }, transaction, cancellationToken)) ?? throw ApiException.NotFound();
+            if (acting is null ? current.AccountId != editor : !StatusPosting.MayManage(acting, current, comments: false))
                 throw ApiException.Forbidden();
 
             var attached = (await AttachedAsync(connection, transaction, id, cancellationToken)).ToList();
@@ -79,10 +84,12 @@ public sealed class StatusEditing(Db db, Snowflake ids, TimeProvider time, Statu
             var parsed = StatusText.Parse(text);
             await posting.LinkTagsAsync(connection, transaction, id, parsed.Tags, now, cancellationToken);
             foreach (var mentioned in await StatusPosting.LinkMentionsAsync(connection, transaction, id, parsed.Mentions, cancellationToken))
-                await notifier.NotifyAsync(connection, transaction, mentioned, editor, NotificationTypes.Mention, id, cancellationToken);
+                await notifier.NotifyAsync(connection, transaction, mentioned, author, NotificationTypes.Mention, id, cancellationToken);
             await SnapshotAsync(connection, transaction, id, text, spoiler, change.Sensitive ?? current.Sensitive,
                 await AttachedAsync(connection, transaction, id, cancellationToken), now, cancellationToken);
-            await events.AddAsync(connection, transaction, StreamEventKinds.StatusUpdate, editor, id, null, cancellationToken);
+            await events.AddAsync(connection, transaction, StreamEventKinds.StatusUpdate, author, id, null, cancellationToken);
+            if (acting is not null)
+                await audit.RecordAsync(connection, transaction, new AuditEntry(author, editor, AuditActions.Edit, current.ContributorId, id), cancellationToken);
         }, cancellationToken);
     }
 
@@ -90,13 +97,14 @@ public sealed class StatusEditing(Db db, Snowflake ids, TimeProvider time, Statu
         connection.QueryAsync<AttachedMedia>(connection.Command(
             "SELECT id, description FROM media_attachments WHERE status_id = @id ORDER BY position", new { id }, transaction, cancellationToken));
 
-    // Media stays the author's own: what they uploaded and has not gone into another post.
+    // What the post already has, and the editor's own uploads not gone into another post (on an organisation's
+    // post the media already there may be another member's).
     private static async Task CheckMediaAsync(DbConnection connection, DbTransaction transaction, long editor, long id, IReadOnlyList<long> mediaIds, CancellationToken cancellationToken)
     {
         if (mediaIds.Count == 0)
             return;
         var usable = (await connection.QueryAsync<long>(connection.Command(
-            "SELECT id FROM media_attachments WHERE id IN @mediaIds AND account_id = @editor AND (status_id IS NULL OR status_id = @id)",
+            "SELECT id FROM media_attachments WHERE id IN @mediaIds AND (status_id = @id OR (account_id = @editor AND status_id IS NULL))",
             new { mediaIds, editor, id }, transaction, cancellationToken))).ToHashSet();
         var missing = mediaIds.Where(m => !usable.Contains(m)).ToList();
         if (missing.Count > 0)

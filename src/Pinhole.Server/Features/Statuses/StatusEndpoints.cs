@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Pinhole.Data;
 using Pinhole.Server.Features.Accounts;
 using Pinhole.Server.Features.Media;
+using Pinhole.Server.Features.Organizations;
+using Pinhole.Server.Features.Places;
 using Pinhole.Server.MastodonApi;
 using Pinhole.Server.MastodonApi.Entities;
 
@@ -43,10 +45,13 @@ public static class StatusEndpoints
     /// Posts. A post naming media still being processed is refused (422), as on Mastodon, unless the client asks
     /// to wait (<c>pinhole_wait_for_media=true</c> or the header <c>Pinhole-Wait-For-Media: true</c>): then it is
     /// held and goes out as soon as its media are ready, and the answer is a 202 with the held post (a
-    /// ScheduledStatus) — so someone can press "post" and walk away.
+    /// ScheduledStatus) — so someone can press "post" and walk away. Pinhole's extensions: a place
+    /// (<c>pinhole_place_id</c>, or <c>pinhole_place[name]</c> with optional <c>[latitude]</c> and <c>[longitude]</c>),
+    /// and <c>Pinhole-Act-As: &lt;organisation id&gt;</c> to post as an organisation one is a member of; a
+    /// contributor's post to an organisation that reviews them is answered 202 with the waiting submission.
     /// </summary>
     private static async Task<IResult> Create(HttpContext http, Caller caller, StatusPosting posting, PendingStatuses pending, Db db, StatusViews views,
-        MediaViews media, CancellationToken cancellationToken)
+        MediaViews media, PlaceRegistry places, OrganizationSubmissions submissions, OrganizationViews organizations, CancellationToken cancellationToken)
     {
         var form = await RequestParams.ReadAsync(http.Request, cancellationToken);
         if (form.Has("poll[options]"))
@@ -57,6 +62,7 @@ public static class StatusEndpoints
         var visibility = VisibilityNames.Parse(visibilityName);
         if (!string.IsNullOrEmpty(visibilityName) && visibility is null)
             throw ApiException.Unprocessable("Validation failed: Visibility must be public, unlisted, private or direct");
+        var (placeId, place) = PlaceInput.FromPost(form, places.Decimals);
         var request = new NewStatus(
             form.Text("status"),
             form.List("media_ids").Select(ParseId).ToList(),
@@ -66,13 +72,21 @@ public static class StatusEndpoints
             visibility,
             string.IsNullOrEmpty(form.Text("language")) ? null : form.Text("language"),
             http.Request.Headers["Idempotency-Key"].FirstOrDefault(),
-            caller.AppId);
+            caller.AppId,
+            OrganizationMembers.ActAs(http.Request),
+            placeId,
+            place);
         var wait = form.Bool("pinhole_wait_for_media") == true
             || string.Equals(http.Request.Headers["Pinhole-Wait-For-Media"].ToString(), "true", StringComparison.OrdinalIgnoreCase);
         long id;
         try
         {
             id = await posting.CreateAsync(caller.Account, request, cancellationToken);
+        }
+        catch (ReviewRequiredException)
+        {
+            var submission = await submissions.SubmitAsync(caller.Account, request, cancellationToken);
+            return await SubmittedAsync(db, organizations, submission, cancellationToken);
         }
         catch (MediaPendingException pendingMedia)
         {
@@ -83,7 +97,27 @@ public static class StatusEndpoints
                 return await HeldAsync(db, media, views, caller.Account, heldOrPosted, cancellationToken);
             id = heldOrPosted;
         }
-        return TypedResults.Ok(await RenderVisibleAsync(db, views, caller, id, cancellationToken));
+        return TypedResults.Ok(await RenderMadeAsync(db, views, caller, id, cancellationToken));
+    }
+
+    /// <summary>
+    /// What the caller just posted. A post made as an organisation is the organisation's, and may be for its
+    /// followers only, whom its member need not be among: the one who made it is shown it all the same.
+    /// </summary>
+    private static async Task<Status> RenderMadeAsync(Db db, StatusViews views, Caller caller, long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await views.RenderAsync(connection, caller.Account, id, cancellationToken) ?? throw ApiException.NotFound();
+    }
+
+    private static async Task<IResult> SubmittedAsync(Db db, OrganizationViews organizations, long submissionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleAsync<OrganizationSubmissions.Row>(connection.Command(
+            $"SELECT {OrganizationSubmissions.Row.Columns} FROM organization_submissions os WHERE os.id = @submissionId",
+            new { submissionId }, cancellationToken: cancellationToken));
+        var rendered = (await organizations.RenderSubmissionsAsync(connection, [row], cancellationToken))[0];
+        return TypedResults.Json(rendered, MastodonJson.Default.OrganizationSubmission, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> HeldAsync(Db db, MediaViews media, StatusViews views, long author, long heldId, CancellationToken cancellationToken)
@@ -105,12 +139,12 @@ public static class StatusEndpoints
     private static async Task<Ok<Status>> Get(long id, Caller caller, Db db, StatusViews views, CancellationToken cancellationToken) =>
         TypedResults.Ok(await RenderVisibleAsync(db, views, caller, id, cancellationToken));
 
-    private static async Task<Ok<Status>> Delete(long id, Caller caller, StatusPosting posting, Db db, StatusViews views, CancellationToken cancellationToken)
+    private static async Task<Ok<Status>> Delete(long id, HttpContext http, Caller caller, StatusPosting posting, Db db, StatusViews views, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         // Rendered before it goes, then sent with its source text so the client can redraft it.
         var before = await views.RenderAsync(connection, caller.Account, id, cancellationToken);
-        var deleted = await posting.DeleteAsync(caller.Account, id, cancellationToken);
+        var deleted = await posting.DeleteAsync(caller.Account, id, OrganizationMembers.ActAs(http.Request), cancellationToken);
         return TypedResults.Ok(before! with { Text = deleted.Text });
     }
 
@@ -132,8 +166,8 @@ public static class StatusEndpoints
             string.IsNullOrEmpty(form.Text("language")) ? null : form.Text("language"),
             form.Has("media_ids") ? form.List("media_ids").Select(ParseId).ToList() : null,
             mediaChanges);
-        await editing.EditAsync(caller.Account, id, change, cancellationToken);
-        return TypedResults.Ok(await RenderVisibleAsync(db, views, caller, id, cancellationToken));
+        await editing.EditAsync(caller.Account, id, change, OrganizationMembers.ActAs(http.Request), cancellationToken);
+        return TypedResults.Ok(await RenderMadeAsync(db, views, caller, id, cancellationToken));
     }
 
     private static async Task<Ok<IReadOnlyList<StatusEdit>>> History(long id, Caller caller, Db db, StatusEditing editing, StatusViews views, MediaViews media, CancellationToken cancellationToken)

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using Pinhole.Data;
 using Pinhole.Server.Features.Media;
 using Pinhole.Server.Features.Notifications;
+using Pinhole.Server.Features.Organizations;
+using Pinhole.Server.Features.Places;
 using Pinhole.Server.Hosting;
 using Pinhole.Server.MastodonApi;
 
@@ -20,14 +22,18 @@ public sealed record NewStatus(
     Visibility? Visibility,
     string? Language,
     string? IdempotencyKey,
-    long? ApplicationId);
+    long? ApplicationId,
+    long? ActAs = null,
+    long? PlaceId = null,
+    PlaceSpec? Place = null);
 
 /// <summary>
 /// Publishes and deletes posts. Everything a post changes (its tags, mentions, media, the author's and the
 /// parent's counters, the idempotency key) changes in one transaction, so a crash or a concurrent request never
 /// leaves a counter off by one or a post half-made.
 /// </summary>
-public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOptions<PinholeOptions> options, Notifier notifier, MediaSources sources, IdempotencyKeys idempotency, StreamEvents events)
+public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOptions<PinholeOptions> options, Notifier notifier, MediaSources sources, IdempotencyKeys idempotency, StreamEvents events,
+    PlaceRegistry places, OrganizationAudit audit)
 {
     private const string IdempotencyScope = "status";
 
@@ -44,19 +50,28 @@ public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOpti
         public string? DefaultLanguage { get; init; }
     }
 
-    /// <summary>Creates a post and returns its id; a retry with the same Idempotency-Key returns the first post's id.</summary>
-    public async Task<long> CreateAsync(long author, NewStatus request, CancellationToken cancellationToken)
+    // An organisation has no sign-in and so no posting defaults of its own: its posts are public unless the request says otherwise.
+    private static readonly UserDefaults OrganizationDefaults = new() { DefaultVisibility = Visibility.Public };
+
+    /// <summary>
+    /// Creates a post and returns its id; a retry with the same Idempotency-Key returns the first post's id. With
+    /// <see cref="NewStatus.ActAs"/> the post is the organisation's, made by <paramref name="actor"/> (who must be an
+    /// active member; a contributor's post that needs review throws <see cref="ReviewRequiredException"/>).
+    /// </summary>
+    public async Task<long> CreateAsync(long actor, NewStatus request, CancellationToken cancellationToken)
     {
-        var id = await db.WriteAsync((connection, transaction) => CreateInAsync(connection, transaction, author, request, cancellationToken), cancellationToken);
+        var id = await db.WriteAsync((connection, transaction) => CreateInAsync(connection, transaction, actor, request, cancellationToken), cancellationToken);
         await sources.ReleaseAsync(id, cancellationToken);
         return id;
     }
 
     /// <summary>
     /// Creates a post inside the caller's transaction (a held post is published in the same transaction that
-    /// claims it). Throws <see cref="MediaPendingException"/> when a photo or video is still being processed.
+    /// claims it, an approved submission in the one that approves it). Throws <see cref="MediaPendingException"/>
+    /// when a photo or video is still being processed. <paramref name="approved"/>: an editor approved it, so it
+    /// does not wait for review again.
     /// </summary>
-    public async Task<long> CreateInAsync(DbConnection connection, DbTransaction transaction, long author, NewStatus request, CancellationToken cancellationToken)
+    public async Task<long> CreateInAsync(DbConnection connection, DbTransaction transaction, long actor, NewStatus request, CancellationToken cancellationToken, bool approved = false)
     {
         var text = request.Text ?? "";
         var spoiler = request.SpoilerText ?? "";
@@ -64,20 +79,30 @@ public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOpti
         var parsed = StatusText.Parse(text);
 
         if (request.IdempotencyKey is { } key &&
-            await idempotency.FindAsync(connection, transaction, author, IdempotencyScope, key, cancellationToken) is { } earlier)
+            await idempotency.FindAsync(connection, transaction, actor, IdempotencyScope, key, cancellationToken) is { } earlier)
             return earlier;
-        var defaults = await connection.QuerySingleAsync<UserDefaults>(connection.Command(
+        var acting = request.ActAs is { } organization
+            ? await OrganizationMembers.RequireActiveAsync(connection, transaction, organization, actor, cancellationToken)
+            : null;
+        if (acting is { NeedsReview: true } && !approved)
+            throw new ReviewRequiredException(acting.OrganizationId);
+        var author = acting?.OrganizationId ?? actor;
+        var defaults = await connection.QuerySingleOrDefaultAsync<UserDefaults>(connection.Command(
             "SELECT default_visibility, default_sensitive, default_language FROM users WHERE account_id = @author",
-            new { author }, transaction, cancellationToken: cancellationToken));
+            new { author }, transaction, cancellationToken: cancellationToken)) ?? OrganizationDefaults;
         var parent = request.InReplyToId is { } parentId ? await FindVisibleParentAsync(connection, transaction, author, parentId, cancellationToken) : null;
-        await CheckMediaAsync(connection, transaction, author, request.MediaIds, cancellationToken);
+        // The media are the uploads of whoever is posting, also when they post for an organisation.
+        await CheckMediaAsync(connection, transaction, actor, request.MediaIds, cancellationToken);
+        var placeId = await places.ResolveAsync(connection, transaction, actor, request.PlaceId, request.Place, cancellationToken);
 
         var id = ids.NextId();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await connection.ExecuteAsync(connection.Command(
             """
-            INSERT INTO statuses (id, account_id, in_reply_to_id, in_reply_to_account_id, text, spoiler_text, visibility, sensitive, language, has_media, application_id, created_at)
-            VALUES (@id, @author, @parentId, @parentAccountId, @text, @spoiler, @visibility, @sensitive, @language, @hasMedia, @ApplicationId, @now);
+            INSERT INTO statuses (id, account_id, in_reply_to_id, in_reply_to_account_id, text, spoiler_text, visibility, sensitive, language, has_media, application_id, created_at,
+                                  contributor_id, contributor_credited, place_id)
+            VALUES (@id, @author, @parentId, @parentAccountId, @text, @spoiler, @visibility, @sensitive, @language, @hasMedia, @ApplicationId, @now,
+                    @contributor, @credited, @placeId);
             UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = @now WHERE id = @author;
             UPDATE statuses SET replies_count = replies_count + 1 WHERE id = @parentId;
             """,
@@ -88,6 +113,7 @@ public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOpti
                 sensitive = (request.Sensitive ?? defaults.DefaultSensitive) || spoiler.Length > 0,
                 language = request.Language ?? defaults.DefaultLanguage,
                 hasMedia = request.MediaIds.Count > 0, request.ApplicationId, now,
+                contributor = acting is null ? (long?)null : actor, credited = acting?.Credited ?? false, placeId,
             },
             transaction, cancellationToken: cancellationToken));
         await LinkMediaAsync(connection, transaction, id, request.MediaIds, cancellationToken);
@@ -103,23 +129,43 @@ public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOpti
         }
         await LinkTagsAsync(connection, transaction, id, parsed.Tags, now, cancellationToken);
         await events.AddAsync(connection, transaction, StreamEventKinds.Update, author, id, null, cancellationToken);
+        if (acting is not null)
+            await audit.RecordAsync(connection, transaction, new AuditEntry(author, actor, AuditActions.Post, StatusId: id), cancellationToken);
         if (request.IdempotencyKey is { } newKey)
-            await idempotency.RememberAsync(connection, transaction, author, IdempotencyScope, newKey, id, cancellationToken);
+            await idempotency.RememberAsync(connection, transaction, actor, IdempotencyScope, newKey, id, cancellationToken);
         return id;
     }
 
-    /// <summary>Deletes the caller's post (or reblog) and returns what it was, so a client can offer "delete and redraft".</summary>
-    public async Task<StatusRow> DeleteAsync(long caller, long id, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Deletes the caller's post (or reblog) and returns what it was, so a client can offer "delete and redraft".
+    /// Acting for an organisation (<paramref name="actAs"/>): its editors and owners delete any of its posts and the
+    /// comments under them, a contributor their own; the audit log records it.
+    /// </summary>
+    public async Task<StatusRow> DeleteAsync(long caller, long id, long? actAs, CancellationToken cancellationToken) =>
         await db.WriteAsync(async (connection, transaction) =>
         {
+            var acting = actAs is { } organization ? await OrganizationMembers.RequireActiveAsync(connection, transaction, organization, caller, cancellationToken) : null;
             var row = await connection.QuerySingleOrDefaultAsync<StatusRow>(connection.Command(
                 $"SELECT {StatusRow.Columns} FROM statuses s WHERE s.id = @id AND {VisibleTo.Viewer("s")}",
-                new { id, viewer = caller }, transaction, cancellationToken: cancellationToken)) ?? throw ApiException.NotFound();
-            if (row.AccountId != caller)
+                new { id, viewer = acting?.OrganizationId ?? caller }, transaction, cancellationToken: cancellationToken)) ?? throw ApiException.NotFound();
+            if (acting is null ? row.AccountId != caller : !MayManage(acting, row, comments: true))
                 throw ApiException.Forbidden();
             await DeleteRowAsync(connection, transaction, events, row, cancellationToken);
+            if (acting is not null)
+                await audit.RecordAsync(connection, transaction,
+                    new AuditEntry(acting.OrganizationId, caller, AuditActions.Delete, row.AccountId == acting.OrganizationId ? row.ContributorId : row.AccountId, row.Id), cancellationToken);
             return row;
         }, cancellationToken);
+
+    /// <summary>
+    /// May a member change or remove this post for the organisation? Its own posts: editors and owners any, a
+    /// contributor those they made. With <paramref name="comments"/>, also — for editors and owners — replies to its
+    /// posts, as an Instagram account deletes comments under its photos.
+    /// </summary>
+    internal static bool MayManage(Acting acting, StatusRow row, bool comments) =>
+        row.AccountId == acting.OrganizationId
+            ? OrganizationRoles.Edits(acting.Role) || row.ContributorId == acting.AccountId
+            : comments && row.ReblogOfId is null && row.InReplyToAccountId == acting.OrganizationId && OrganizationRoles.Edits(acting.Role);
 
     /// <summary>Removes a post, the reblogs of it, and its weight in every counter; streams hear of each removal.</summary>
     internal static async Task DeleteRowAsync(DbConnection connection, DbTransaction transaction, StreamEvents events, StatusRow row, CancellationToken cancellationToken)

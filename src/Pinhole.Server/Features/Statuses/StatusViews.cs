@@ -4,6 +4,7 @@ using Dapper;
 using Pinhole.Data;
 using Pinhole.Server.Features.Accounts;
 using Pinhole.Server.Features.Media;
+using Pinhole.Server.Features.Places;
 using Pinhole.Server.Hosting;
 using Pinhole.Server.MastodonApi.Entities;
 
@@ -12,7 +13,8 @@ namespace Pinhole.Server.Features.Statuses;
 /// <summary>
 /// Renders a page of statuses for one viewer in a fixed number of queries, whatever the page size: the
 /// statuses (and the posts they reblog), their accounts, media, tags and mentions, and the viewer's own
-/// favourites and reblogs. Callers decide which ids the viewer may see; this only renders them.
+/// favourites and reblogs. Callers decide which ids the viewer may see; this only renders them. Pinhole's
+/// extension adds the credited member on an organisation's post and the place a post was taken.
 /// </summary>
 public sealed class StatusViews(AccountViews accounts, MediaViews media, PublicUrl urls)
 {
@@ -58,13 +60,17 @@ public sealed class StatusViews(AccountViews accounts, MediaViews media, PublicU
             rows[row.Id] = row; // a post and a reblog of it on the same page: one row
 
         var all = rows.Keys.ToArray();
-        var authorIds = rows.Values.Select(r => r.AccountId).Distinct().ToArray();
+        // Members who made an organisation's post are loaded with the authors, but only those who chose credit.
+        var authorIds = rows.Values.Select(r => r.AccountId)
+            .Concat(rows.Values.Where(r => r.ContributorCredited && r.ContributorId is not null).Select(r => r.ContributorId!.Value)).Distinct().ToArray();
+        var placeIds = rows.Values.Where(r => r.PlaceId is not null).Select(r => r.PlaceId!.Value).Distinct().ToArray();
         var applicationIds = rows.Values.Where(r => r.AccountId == viewer && r.ApplicationId is not null).Select(r => r.ApplicationId!.Value).Distinct().ToArray();
         ILookup<long, MediaRow> mediaByStatus;
         ILookup<long, TagRow> tagsByStatus;
         ILookup<long, MentionRow> mentionsByStatus;
         HashSet<long> favourited, rebloggedByViewer, bookmarked, pinned;
         Dictionary<long, AppRow> applications;
+        Dictionary<long, PlaceRow> places;
         List<AccountRow> authorRows;
         // Read to the end and closed before rendering the accounts, which may query again on this connection.
         await using (var results = await connection.QueryMultipleAsync(connection.Command(
@@ -78,8 +84,9 @@ public sealed class StatusViews(AccountViews accounts, MediaViews media, PublicU
             SELECT {AccountRow.Columns} FROM accounts a WHERE a.id IN @authorIds;
             SELECT status_id FROM bookmarks WHERE account_id = @viewer AND status_id IN @all;
             SELECT status_id FROM pins WHERE account_id = @viewer AND status_id IN @all;
+            SELECT {PlaceRow.Columns} FROM places p WHERE p.id IN @placeIds;
             """,
-            new { all, viewer, applicationIds, authorIds }, cancellationToken: cancellationToken)))
+            new { all, viewer, applicationIds, authorIds, placeIds }, cancellationToken: cancellationToken)))
         {
             mediaByStatus = (await results.ReadAsync<MediaRow>()).ToLookup(m => m.StatusId!.Value);
             tagsByStatus = (await results.ReadAsync<TagRow>()).ToLookup(t => t.StatusId);
@@ -90,6 +97,7 @@ public sealed class StatusViews(AccountViews accounts, MediaViews media, PublicU
             authorRows = (await results.ReadAsync<AccountRow>()).ToList();
             bookmarked = (await results.ReadAsync<long>()).ToHashSet();
             pinned = (await results.ReadAsync<long>()).ToHashSet();
+            places = (await results.ReadAsync<PlaceRow>()).ToDictionary(p => p.Id);
         }
         var authors = await accounts.RenderAsync(connection, authorRows, cancellationToken);
 
@@ -131,6 +139,9 @@ public sealed class StatusViews(AccountViews accounts, MediaViews media, PublicU
                 MediaAttachments = mediaByStatus[id].Select(media.Render).ToList(),
                 Mentions = mentions.Select(m => new StatusMention(Id(m.AccountId), m.Username, urls.Profile(m.Username), m.Username)).ToList(),
                 Tags = tagsByStatus[id].Select(t => new StatusTag(t.Name, urls.Tag(t.Name))).ToList(),
+                Pinhole = new StatusExtension(
+                    row.ContributorCredited && row.ContributorId is { } contributor ? authors.GetValueOrDefault(contributor) : null,
+                    row.PlaceId is { } place && places.TryGetValue(place, out var placeRow) ? placeRow.Render(urls) : null),
             };
         }
 

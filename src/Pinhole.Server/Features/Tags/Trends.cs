@@ -13,12 +13,18 @@ public sealed record TrendingTag(long Id, string Name, IReadOnlyList<TagUse> Use
 /// memory in between. Tags rank by how many people used them in the last 24 hours, then by uses; posts by their
 /// reblogs, favourites and replies. Each reader's blocks and mutes are applied when the trends are read.
 /// </summary>
-public sealed class Trends(Db db, TimeProvider time, IOptions<PinholeOptions> options) : IDisposable
+/// <remarks>
+/// A reader who finds the trends due for a refresh starts it and is answered with the ones in memory: only the very
+/// first reader waits for a computation, so a refresh (a few hundred milliseconds on a busy server) never holds up
+/// the readers behind it.
+/// </remarks>
+public sealed partial class Trends(Db db, TimeProvider time, IOptions<PinholeOptions> options, IHostApplicationLifetime lifetime, ILogger<Trends> logger)
 {
     public const int Size = 40;
 
-    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private readonly Lock _lock = new();
     private Snapshot? _current;
+    private Task<Snapshot>? _refreshing;
 
     public sealed record Snapshot(DateTimeOffset At, IReadOnlyList<TrendingTag> Tags, IReadOnlyList<long> StatusIds);
 
@@ -32,20 +38,33 @@ public sealed class Trends(Db db, TimeProvider time, IOptions<PinholeOptions> op
 
     public async Task<Snapshot> CurrentAsync(CancellationToken cancellationToken)
     {
-        var interval = TimeSpan.FromSeconds(options.Value.Trends.RefreshSeconds);
-        if (_current is { } fresh && time.GetUtcNow() - fresh.At < interval)
-            return fresh;
-        await _refresh.WaitAsync(cancellationToken);
-        try
+        var current = _current;
+        if (current is not null && time.GetUtcNow() - current.At < TimeSpan.FromSeconds(options.Value.Trends.RefreshSeconds))
+            return current;
+        var refreshing = Refresh();
+        return current ?? await refreshing.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>The refresh under way, or a new one: never two at once.</summary>
+    private Task<Snapshot> Refresh()
+    {
+        lock (_lock)
         {
-            if (_current is { } refreshed && time.GetUtcNow() - refreshed.At < interval)
-                return refreshed;
-            _current = await ComputeAsync(cancellationToken);
-            return _current;
-        }
-        finally
-        {
-            _refresh.Release();
+            if (_refreshing is { IsCompleted: false } running)
+                return running;
+            return _refreshing = Task.Run(async () =>
+            {
+                try
+                {
+                    return _current = await ComputeAsync(lifetime.ApplicationStopping);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The trends in memory stay until a later reader tries again.
+                    LogRefreshFailed(logger, e);
+                    throw;
+                }
+            }, CancellationToken.None);
         }
     }
 
@@ -86,5 +105,6 @@ public sealed class Trends(Db db, TimeProvider time, IOptions<PinholeOptions> op
         return new Snapshot(now, tags, statuses);
     }
 
-    public void Dispose() => _refresh.Dispose();
+    [LoggerMessage(Level = LogLevel.Error, Message = "Computing the trends failed")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
 }

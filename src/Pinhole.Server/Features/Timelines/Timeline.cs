@@ -27,13 +27,13 @@ public static class Timeline
 
     /// <param name="query">The whole query for a page, bounds, order and @page_limit included, for queries that cut the page inside.</param>
     /// <param name="recentFirst">
-    /// Try the page within this window before its newest end first, and only when that finds less than a page
-    /// look further back: for a timeline whose sources each wrote a great deal, the window reads a few recent rows
-    /// per source instead of a page per source. Null: no first try.
+    /// Try the page within each of these windows before its newest end first, shortest first, and only when one finds
+    /// less than a page look further back: for a timeline whose sources each wrote a great deal, a window reads a few
+    /// recent rows per source instead of a page per source. Null: no first try.
     /// </param>
     public static async Task<IReadOnlyList<Status>> ReadAsync(
         HttpContext http, DbConnection connection, StatusViews views, long viewer, Func<Page, string> query, object parameters,
-        CancellationToken cancellationToken, (TimeSpan Window, DateTimeOffset Now)? recentFirst = null)
+        CancellationToken cancellationToken, (IReadOnlyList<TimeSpan> Windows, DateTimeOffset Now)? recentFirst = null)
     {
         var page = Page.From(http.Request);
 
@@ -45,8 +45,15 @@ public static class Timeline
             return cut.Newest(await connection.QueryAsync<Entry>(connection.Command(query(cut), arguments, cancellationToken: cancellationToken)));
         }
 
-        var recent = recentFirst is { } first ? page.Recent(first.Window, first.Now) : null;
-        var entries = recent is null ? null : await FetchAsync(recent);
+        List<Entry>? entries = null;
+        foreach (var window in recentFirst?.Windows ?? [])
+        {
+            if (page.Recent(window, recentFirst!.Value.Now) is not { } recent)
+                break;
+            entries = await FetchAsync(recent);
+            if (entries.Count >= page.Limit)
+                break;
+        }
         if (entries is null || entries.Count < page.Limit)
             entries = await FetchAsync(page);
         PageLinks.Add(http, entries.FirstOrDefault()?.Cursor, entries.LastOrDefault()?.Cursor);

@@ -32,12 +32,17 @@ public sealed record Account
     public required IReadOnlyList<AccountField> Fields { get; init; }
     public IReadOnlyList<Role> Roles { get; init; } = [];
 
+    /// <summary>Pinhole's extension: whether this account is an organisation its members post as.</summary>
+    public required AccountExtension Pinhole { get; init; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public AccountSource? Source { get; init; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Role? Role { get; init; }
 }
+
+public sealed record AccountExtension(bool Organization);
 
 public sealed record AccountField(string Name, string Value, DateTimeOffset? VerifiedAt);
 

@@ -13,7 +13,13 @@ public sealed record Notification
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Status? Status { get; init; }
+
+    /// <summary>Pinhole's extension, on its own notification types: the submission a <c>pinhole.submission_rejected</c> is about.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public NotificationExtension? Pinhole { get; init; }
 }
+
+public sealed record NotificationExtension(string SubmissionId);
 
 public sealed record UnreadCount(long Count);
 

@@ -50,10 +50,15 @@ public sealed record Status
     public object? Card { get; init; }
     public object? Poll { get; init; }
 
+    /// <summary>Pinhole's extension: who made a post for an organisation (when they chose credit), and where it was taken.</summary>
+    public required StatusExtension Pinhole { get; init; }
+
     /// <summary>The source text: sent only when a status is deleted, so a client can offer "delete and redraft".</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Text { get; init; }
 }
+
+public sealed record StatusExtension(Account? Contributor, Place? Place);
 
 public sealed record StatusApplication(string Name, string? Website);
 
