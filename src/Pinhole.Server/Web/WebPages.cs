@@ -100,7 +100,7 @@ public static class WebPages
     public static IEndpointRouteBuilder MapWebPages(this IEndpointRouteBuilder app)
     {
         var pages = app.MapGroup("").AddEndpointFilter(WebForms.ShowRefusals);
-        pages.MapFeedPages().MapProfilePages().MapPostPages().MapAccountPages();
+        pages.MapFeedPages().MapProfilePages().MapPostPages().MapAccountPages().MapComposePages();
         return app;
     }
 }

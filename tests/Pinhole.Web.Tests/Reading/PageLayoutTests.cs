@@ -33,6 +33,7 @@ public sealed class PageLayoutTests(Chromium chromium) : IClassFixture<Chromium>
             ("/tags/pyongyang?window=day", "tag"),
             ("/@minji/followers", "followers"),
             ("/settings", "settings"),
+            ("/compose", "compose"),
         };
         foreach (var (path, name) in pages)
             await VisitAsync(jun, path, name);
@@ -48,7 +49,8 @@ public sealed class PageLayoutTests(Chromium chromium) : IClassFixture<Chromium>
     {
         var response = await browser.Page.GotoAsync(path);
         Assert.True(response?.Ok == true, $"{path}: {response?.Status}");
-        await browser.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        // Loaded, not quiet on the network: a live feed keeps its stream open (pictures are awaited by the screenshot).
+        await browser.Page.WaitForLoadStateAsync(LoadState.Load);
         // A phone zooms out to fit a page wider than itself, so the page's width is compared with the screen's, not the window's.
         var width = await browser.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
         Assert.True(width <= browser.Width, $"{path} is {width} px wide on a {browser.Width} px {browser.Screen}");

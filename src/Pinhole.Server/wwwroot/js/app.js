@@ -100,3 +100,10 @@ function carousel(element) {
 /** Brings posts added to the page later (live, or the next page) to life as those it came with. */
 core.enhance = root => root.querySelectorAll('[data-carousel]').forEach(carousel);
 core.enhance(document);
+
+// Feeds that grow (new posts live, older ones as the reader scrolls), only where there is one.
+if (document.querySelector('[data-stream], a[data-more]')) core.load('live').then(module => module.start(core));
+
+// The compose page's module, only there.
+const compose = document.querySelector('form[data-compose]');
+if (compose && token) core.load('compose').then(module => module.start(core, compose));
