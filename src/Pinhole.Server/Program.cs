@@ -2,6 +2,7 @@ using Pinhole.Server.Features.Accounts;
 using Pinhole.Server.Features.Admin;
 using Pinhole.Server.Features.Blocks;
 using Pinhole.Server.Features.Bookmarks;
+using Pinhole.Server.Features.CustomFilters;
 using Pinhole.Server.Features.Follows;
 using Pinhole.Server.Features.Instance;
 using Pinhole.Server.Features.Lists;
@@ -39,7 +40,7 @@ app.UseAntiforgery();
 
 var api = app.MapMastodonApi();
 api.MapApps().MapAccounts().MapFollows().MapBlocks().MapStatuses().MapTimelines().MapInstance().MapAdmin();
-api.MapNotifications().MapTags().MapBookmarks().MapPins().MapLists().MapSearch().MapUploads().MapStreaming();
+api.MapNotifications().MapTags().MapBookmarks().MapPins().MapLists().MapSearch().MapUploads().MapStreaming().MapCustomFilters();
 app.MapMedia(api);
 app.MapOAuth().MapAuthorizePages().MapDiscovery();
 app.MapHealthChecks("/health");

@@ -50,6 +50,14 @@ namespace Pinhole.Server.MastodonApi;
 [JsonSerializable(typeof(IReadOnlyList<Tag>))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, Marker>))]
 [JsonSerializable(typeof(IReadOnlyList<AdminAccount>))]
+[JsonSerializable(typeof(Filter))]
+[JsonSerializable(typeof(IReadOnlyList<Filter>))]
+[JsonSerializable(typeof(FilterKeyword))]
+[JsonSerializable(typeof(IReadOnlyList<FilterKeyword>))]
+[JsonSerializable(typeof(FilterStatus))]
+[JsonSerializable(typeof(IReadOnlyList<FilterStatus>))]
+[JsonSerializable(typeof(V1Filter))]
+[JsonSerializable(typeof(IReadOnlyList<V1Filter>))]
 public sealed partial class MastodonJson : JsonSerializerContext;
 
 /// <summary>UTC, millisecond precision, trailing Z: what Mastodon sends and every client parses.</summary>
