@@ -2,6 +2,7 @@ using Pinhole.Server.Features.Accounts;
 using Pinhole.Server.Features.Admin;
 using Pinhole.Server.Features.Blocks;
 using Pinhole.Server.Features.Bookmarks;
+using Pinhole.Server.Features.Conversations;
 using Pinhole.Server.Features.CustomFilters;
 using Pinhole.Server.Features.Follows;
 using Pinhole.Server.Features.Instance;
@@ -25,7 +26,7 @@ builder.AddPinholeCore();   // settings, clock, snowflake ids, the database, pub
 builder.AddMastodonApi();   // bearer tokens and scopes
 builder.AddRateLimits();
 builder.AddWebPages();      // Razor pages, cookie sessions, anti-forgery
-builder.Services.AddOAuth().AddAccounts().AddFollows().AddBlocks().AddStatuses().AddMedia().AddUploads().AddNotifications().AddTags().AddStreaming();
+builder.Services.AddOAuth().AddAccounts().AddFollows().AddBlocks().AddStatuses().AddMedia().AddUploads().AddNotifications().AddTags().AddStreaming().AddConversations();
 builder.Services.AddHealthChecks();
 
 var app = builder.Build();
@@ -40,7 +41,7 @@ app.UseAntiforgery();
 
 var api = app.MapMastodonApi();
 api.MapApps().MapAccounts().MapFollows().MapBlocks().MapStatuses().MapTimelines().MapInstance().MapAdmin();
-api.MapNotifications().MapTags().MapBookmarks().MapPins().MapLists().MapSearch().MapUploads().MapStreaming().MapCustomFilters();
+api.MapNotifications().MapTags().MapBookmarks().MapPins().MapLists().MapSearch().MapUploads().MapStreaming().MapCustomFilters().MapConversations();
 app.MapMedia(api);
 app.MapOAuth().MapAuthorizePages().MapDiscovery();
 app.MapHealthChecks("/health");

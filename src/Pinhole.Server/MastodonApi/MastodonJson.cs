@@ -58,6 +58,8 @@ namespace Pinhole.Server.MastodonApi;
 [JsonSerializable(typeof(IReadOnlyList<FilterStatus>))]
 [JsonSerializable(typeof(V1Filter))]
 [JsonSerializable(typeof(IReadOnlyList<V1Filter>))]
+[JsonSerializable(typeof(Conversation))]
+[JsonSerializable(typeof(IReadOnlyList<Conversation>))]
 public sealed partial class MastodonJson : JsonSerializerContext;
 
 /// <summary>UTC, millisecond precision, trailing Z: what Mastodon sends and every client parses.</summary>

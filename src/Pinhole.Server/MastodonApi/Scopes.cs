@@ -28,6 +28,7 @@ public static class Scopes
     public const string WriteAccounts = "write:accounts";
     public const string WriteBlocks = "write:blocks";
     public const string WriteBookmarks = "write:bookmarks";
+    public const string WriteConversations = "write:conversations";
     public const string WriteFilters = "write:filters";
     public const string WriteLists = "write:lists";
     public const string WriteMutes = "write:mutes";
