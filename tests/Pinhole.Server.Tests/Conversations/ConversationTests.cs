@@ -1,10 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Pinhole.Server.Tests.Infrastructure;
+using Pinhole.Server.Tests.Streaming;
 
 namespace Pinhole.Server.Tests.Conversations;
 
-/// <summary>Mastodon's conversations over HTTP: direct threads per participant, and their read state.</summary>
+/// <summary>Mastodon's conversations over HTTP and SSE: direct threads per participant, read state, and the direct stream.</summary>
 public sealed class ConversationTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
@@ -148,5 +149,50 @@ public sealed class ConversationTests
         await reader.Client.DeleteAsync($"/api/v1/conversations/{conversation.Id()}", Cancel).ExpectErrorAsync(HttpStatusCode.Forbidden);
         using var anonymous = app.CreateClient();
         await anonymous.GetAsync("/api/v1/conversations", Cancel).ExpectErrorAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task TheDirectStreamSendsConversationsWhileTheUserStreamKeepsUpdates()
+    {
+        await using var app = await PinholeApp.StartAsync();
+        var minji = await app.RegisterAsync("minji");
+        var jun = await app.RegisterAsync("jun");
+        var outsider = await app.RegisterAsync("outsider");
+        await jun.FollowAsync(minji);
+        await using var junDirect = await SseClient.ConnectAsync(jun.Client, "/api/v1/streaming/direct");
+        await using var junUser = await SseClient.ConnectAsync(jun.Client, "/api/v1/streaming/user");
+        await using var minjiDirect = await SseClient.ConnectAsync(minji.Client, "/api/v1/streaming/direct");
+        await using var outsiderDirect = await SseClient.ConnectAsync(outsider.Client, "/api/v1/streaming/direct");
+
+        var post = await minji.PostStatusAsync("@jun the photos", "direct");
+
+        var event1 = await junDirect.NextAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("conversation", event1!.Event);
+        var conversation = JsonNode.Parse(event1.Data)!;
+        Assert.True(conversation["unread"]!.GetValue<bool>());
+        Assert.Equal([minji.Id], Accounts(conversation));
+        Assert.Equal(post.Id(), conversation["last_status"]!.Id());
+        Assert.False(JsonNode.Parse((await minjiDirect.ExpectAsync("conversation")).Data)!["unread"]!.GetValue<bool>());
+        // A follower mentioned in a direct post has it in home, as on Mastodon.
+        Assert.Equal(post.Id(), JsonNode.Parse((await junUser.ExpectAsync("update")).Data)!.Id());
+
+        await jun.Client.PostFormAsync($"/api/v1/conversations/{conversation.Id()}/read");
+        var read = await junDirect.NextAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("conversation", read!.Event);
+        Assert.False(JsonNode.Parse(read.Data)!["unread"]!.GetValue<bool>());
+
+        await Api.ReadSuccessAsync(await minji.Client.DeleteAsync($"/api/v1/statuses/{post.Id()}", Cancel));
+        var deleted = await junDirect.NextAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(("delete", post.Id()), (deleted!.Event, deleted.Data));
+
+        // Events arrive in order: the delete came, and nothing before it but for this stream's owner.
+        var outsiderEvents = new List<string>();
+        while (await outsiderDirect.NextAsync(TimeSpan.FromSeconds(2)) is { } next)
+        {
+            outsiderEvents.Add(next.Event);
+            if (next.Event == "delete")
+                break;
+        }
+        Assert.Equal(["delete"], outsiderEvents);
     }
 }
