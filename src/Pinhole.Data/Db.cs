@@ -12,6 +12,8 @@ namespace Pinhole.Data;
 /// </summary>
 public sealed class Db : IAsyncDisposable
 {
+    private readonly ConditionalWeakTable<DbTransaction, List<Action>> _afterCommit = new();
+
     // SQLite allows one writer at a time. Queueing writers here, in-process, costs nothing and keeps them from
     // spinning on SQLITE_BUSY; busy_timeout still covers a second process on the same file.
     private readonly SemaphoreSlim? _sqliteWriteGate;
@@ -97,6 +99,12 @@ public sealed class Db : IAsyncDisposable
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var result = await work(connection, transaction);
             await transaction.CommitAsync(cancellationToken);
+            if (_afterCommit.TryGetValue(transaction, out var actions))
+            {
+                _afterCommit.Remove(transaction);
+                foreach (var action in actions)
+                    action();
+            }
             return result;
         }
         finally
@@ -104,6 +112,12 @@ public sealed class Db : IAsyncDisposable
             _sqliteWriteGate?.Release();
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once <paramref name="transaction"/> (one of <see cref="WriteAsync{T}"/>'s) has
+    /// committed, and never if it rolls back: for telling others about rows they can only see after the commit.
+    /// </summary>
+    public void AfterCommit(DbTransaction transaction, Action action) => _afterCommit.GetOrCreateValue(transaction).Add(action);
 
     public Task WriteAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken cancellationToken) =>
         WriteAsync<bool>(async (connection, transaction) =>

@@ -21,7 +21,7 @@ public sealed class ProcessSampler : IAsyncDisposable
     private readonly long? _serverTicksAtStart;
     private readonly int? _databasePid;
     private readonly long? _databaseTicksAtStart;
-    private readonly (long Busy, long Total) _machineAtStart = MachineTicks();
+    private readonly (long Busy, long Total, long Niced) _machineAtStart = MachineTicks();
     private long _peakRssKb;
 
     /// <param name="serverPid">The server process.</param>
@@ -65,7 +65,10 @@ public sealed class ProcessSampler : IAsyncDisposable
             Math.Round(ownPercent, 1),
             Math.Round(machinePercent, 1),
             Math.Round(Math.Max(0, machinePercent - ownPercent - (serverCpu ?? 0) - (databaseCpu ?? 0)), 1),
-            _serverPid is null ? null : _peakRssKb, hwm, rss);
+            _serverPid is null ? null : _peakRssKb, hwm, rss)
+        {
+            NicedCpuPercent = machineTotal > 0 ? Math.Round(100.0 * Environment.ProcessorCount * (machine.Niced - _machineAtStart.Niced) / machineTotal, 1) : 0,
+        };
     }
 
     private async Task SampleAsync(int pid, CancellationToken cancellationToken)
@@ -183,14 +186,17 @@ public sealed class ProcessSampler : IAsyncDisposable
         }
     }
 
-    /// <summary>Busy and total ticks of all CPUs, from the first line of /proc/stat (idle and iowait count as idle).</summary>
-    private static (long Busy, long Total) MachineTicks()
+    /// <summary>
+    /// Busy and total ticks of all CPUs, from the first line of /proc/stat (idle and iowait count as idle), and the busy
+    /// ticks of processes at a lowered priority (nice &gt; 0), which yield the cores to the benchmark.
+    /// </summary>
+    private static (long Busy, long Total, long Niced) MachineTicks()
     {
         var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
             .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
         var total = fields.Take(8).Sum();  // user nice system idle iowait irq softirq steal (guest is inside user)
         var idle = fields[3] + fields[4];
-        return (total - idle, total);
+        return (total - idle, total, fields[1]);
     }
 
     public async ValueTask DisposeAsync()
@@ -209,4 +215,8 @@ public sealed class ProcessSampler : IAsyncDisposable
 /// <param name="OtherCpuPercent">The machine less the three above: other processes and kernel work outside them.</param>
 public sealed record ResourceUse(
     double? ServerCpuPercent, double? DatabaseCpuPercent, double LoadGeneratorCpuPercent, double MachineCpuPercent, double OtherCpuPercent,
-    long? ServerPeakRssKb, long? ServerVmHwmKb, long? ServerRssKb);
+    long? ServerPeakRssKb, long? ServerVmHwmKb, long? ServerRssKb)
+{
+    /// <summary>The part of <see cref="OtherCpuPercent"/> that ran at a lowered priority (builds and tests under nice).</summary>
+    public double NicedCpuPercent { get; init; }
+}

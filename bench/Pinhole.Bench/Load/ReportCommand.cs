@@ -29,7 +29,7 @@ public static class ReportCommand
     {
         var inv = CultureInfo.InvariantCulture;
         var table = new StringBuilder();
-        table.AppendLine("| run | load | achieved req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | seconds with one > 50 ms | errors | server CPU | PostgreSQL CPU | load-gen CPU, own worst stall | other CPU | server RSS end / peak in run |");
+        table.AppendLine("| run | load | achieved req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | seconds with one > 50 ms | errors | server CPU | PostgreSQL CPU | load-gen CPU, own worst stall | other CPU (of it niced) | server RSS end / peak in run |");
         table.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|");
         foreach (var r in runs)
         {
@@ -43,7 +43,7 @@ public static class ReportCommand
             var serverCpu = res.ServerCpuPercent is null ? "" : string.Create(inv, $"{res.ServerCpuPercent:F0}%");
             var databaseCpu = res.DatabaseCpuPercent is null ? "–" : string.Create(inv, $"{res.DatabaseCpuPercent:F0}%");
             table.AppendLine(string.Create(inv,
-                $"| {r.Label} | {load} | {r.Throughput:N0} | {r.Latency.P50:F2} | {r.Latency.P90:F2} | {r.Latency.P99:F2} | {r.Latency.P999:F2} | {r.Latency.Max:F1} | {stalled} | {errors} | {serverCpu} | {databaseCpu} | {res.LoadGeneratorCpuPercent:F0}%, {r.LoadGeneratorHiccups.DefaultIfEmpty(0).Max():0} ms | {res.OtherCpuPercent:F0}% | {memory} |"));
+                $"| {r.Label} | {load} | {r.Throughput:N0} | {r.Latency.P50:F2} | {r.Latency.P90:F2} | {r.Latency.P99:F2} | {r.Latency.P999:F2} | {r.Latency.Max:F1} | {stalled} | {errors} | {serverCpu} | {databaseCpu} | {res.LoadGeneratorCpuPercent:F0}%, {r.LoadGeneratorHiccups.DefaultIfEmpty(0).Max():0} ms | {res.OtherCpuPercent:F0}% ({res.NicedCpuPercent:F0}%) | {memory} |"));
         }
         return table.ToString();
     }

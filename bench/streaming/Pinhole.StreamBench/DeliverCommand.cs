@@ -45,6 +45,7 @@ internal static class DeliverCommand
         var result = seconds > 0
             ? await FlatOutAsync(session, label, seconds, warmupSeconds, inFlight, cancellationToken)
             : await FixedRateAsync(session, label, posts, interval, cancellationToken);
+        result = result with { WarmupPosts = warmupPosts };
         ResultJson.Write(output, result);
         var d = result.Delivery;
         Console.Error.WriteLine($"{label}: {d.Delivered}/{d.Expected} delivered, p50 {d.Latency.P50} ms, p99 {d.Latency.P99} ms, max {d.Latency.Max} ms; " +

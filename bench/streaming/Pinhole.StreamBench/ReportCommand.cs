@@ -86,7 +86,7 @@ internal static class ReportCommand
     {
         if (runs.Count == 0)
             return;
-        report.AppendLine(Line($"Delivery latency at a fixed rate: {runs[0].Delivery.Posts} posts, one every {runs[0].IntervalMs} ms (open loop), each carrying #pyongyang, after 5 unmeasured posts. Every (post, subscriber) pair is one sample. \"First\" is, per post, the earliest subscriber's latency (when delivery began); \"spread\" the last subscriber's less the first's (the fan-out itself). CPU: 100% is one core."));
+        report.AppendLine(Line($"Delivery latency at a fixed rate: {runs[0].Delivery.Posts} posts, one every {runs[0].IntervalMs} ms (open loop), each carrying #pyongyang, after {runs[0].WarmupPosts} unmeasured posts. Every (post, subscriber) pair is one sample. \"First\" is, per post, the earliest subscriber's latency (when delivery began); \"spread\" the last subscriber's less the first's (the fan-out itself). CPU: 100% is one core."));
         report.AppendLine();
         report.AppendLine("| run | subscribers | delivered | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | first, per post: p50 / max ms | posts whose first > 100 ms | spread per post p50 / max ms | POST p50 / p99 ms | server CPU | server CPU per post | client CPU | other CPU | server RSS max MB |");
         report.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
@@ -123,14 +123,14 @@ internal static class ReportCommand
         var path = Path.Combine(directory, "machine.jsonl");
         if (!File.Exists(path))
             return;
-        report.AppendLine("The machine at each step: the 1-minute load average when it began (after waiting, up to the limit, for it to fall below the threshold), and how busy both cores were during it (all processes; 100% is one core).");
+        report.AppendLine("The machine at each step: the 1-minute load average when it began (after waiting, up to the limit, for it to fall below the threshold), and how busy both cores were during it (all processes; 100% is one core), and how much of that was processes at a lowered priority (nice 19: other engineers' builds and tests, which yield the cores to the benchmark).");
         report.AppendLine();
-        report.AppendLine("| step | waited | quiet at start | load at start | machine busy during | wall |");
-        report.AppendLine("|---|--:|---|--:|--:|--:|");
+        report.AppendLine("| step | waited | quiet at start | load at start | machine busy during | of which niced | wall |");
+        report.AppendLine("|---|--:|---|--:|--:|--:|--:|");
         foreach (var json in File.ReadLines(path).Where(l => l.Length > 0))
         {
             var note = JsonSerializer.Deserialize(json, ResultJson.Default.MachineNote) ?? throw new InvalidDataException($"bad line in {path}");
-            report.AppendLine(Line($"| {note.Step} | {note.WaitedSeconds} s | {Yes(note.Quiet)} | {note.Load1:F2} | {note.BusyPercent:F0}% | {note.WallSeconds:F0} s |"));
+            report.AppendLine(Line($"| {note.Step} | {note.WaitedSeconds} s | {Yes(note.Quiet)} | {note.Load1:F2} | {note.BusyPercent:F0}% | {note.NicedPercent:F0}% | {note.WallSeconds:F0} s |"));
         }
         report.AppendLine();
     }

@@ -49,7 +49,11 @@ internal sealed record Delivery(
 /// <param name="DrainSeconds">Flat out: from the last POST's answer to the last event read (the backlog at the end).</param>
 internal sealed record DeliverResult(
     string Label, int HashtagStreams, int UserStreams, int IntervalMs, int InFlight, double Seconds, int DroppedStreams,
-    double PostsPerSecond, double DeliveriesPerSecond, double[] DeliveriesPerSecondRange, double DrainSeconds, Delivery Delivery);
+    double PostsPerSecond, double DeliveriesPerSecond, double[] DeliveriesPerSecondRange, double DrainSeconds, Delivery Delivery)
+{
+    /// <summary>Posts sent, unmeasured, before the measured ones.</summary>
+    public int WarmupPosts { get; init; }
+}
 
 /// <summary>One line of run.sh's machine log: how quiet the machine was when a step began, and how busy during it.</summary>
 internal sealed record MachineNote(
@@ -59,7 +63,8 @@ internal sealed record MachineNote(
     [property: JsonPropertyName("load1")] double Load1,
     [property: JsonPropertyName("others")] string Others,
     [property: JsonPropertyName("wall_s")] double WallSeconds,
-    [property: JsonPropertyName("busy_pct")] double BusyPercent);
+    [property: JsonPropertyName("busy_pct")] double BusyPercent,
+    [property: JsonPropertyName("niced_pct")] double NicedPercent);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]

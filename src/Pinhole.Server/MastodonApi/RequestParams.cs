@@ -52,15 +52,29 @@ public sealed class RequestParams
         {
             result = new RequestParams(null);
         }
-        // Body values win over the query string, as in Rails.
-        var inBody = result._values.Keys.ToHashSet(StringComparer.Ordinal);
-        foreach (var pair in new QueryStringEnumerable(request.QueryString.Value))
+        return result.WithQuery(request.QueryString);
+    }
+
+    /// <summary>Fields a caller read from the body itself (see <c>MediaForm</c>), with the query string behind them.</summary>
+    public static RequestParams FromFields(IEnumerable<KeyValuePair<string, string>> fields, QueryString query)
+    {
+        var result = new RequestParams(null);
+        foreach (var (key, value) in fields)
+            result.Add(key, value);
+        return result.WithQuery(query);
+    }
+
+    // Body values win over the query string, as in Rails. Read in order, as the body is (see Hashes).
+    private RequestParams WithQuery(QueryString query)
+    {
+        var inBody = _values.Keys.ToHashSet(StringComparer.Ordinal);
+        foreach (var pair in new QueryStringEnumerable(query.Value))
         {
             var key = pair.DecodeName().ToString();
             if (!inBody.Contains(Normalize(key)))
-                result.Add(key, pair.DecodeValue().ToString());
+                Add(key, pair.DecodeValue().ToString());
         }
-        return result;
+        return this;
     }
 
     private static bool IsUrlEncoded(string? contentType) =>

@@ -171,6 +171,27 @@ public sealed class VideoTests
     }
 
     [Fact]
+    public async Task AVideoOverAspNetsFormLimitOf128MiBIsTakenUpToTheVideoLimit()
+    {
+        await using var app = await PinholeApp.StartAsync();
+        var minji = await app.RegisterAsync("minji");
+        // A short clip followed by a 130 MiB "free" box, which every MP4 reader skips: 130 MiB on the wire, a clip to ffmpeg.
+        var clip = await TestVideos.PhoneClipAsync(320, 240, seconds: 1, extension: "mp4");
+        const int padding = 130 * 1024 * 1024;
+        var large = new byte[clip.Length + padding];
+        clip.CopyTo(large, 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(large.AsSpan(clip.Length), padding);
+        "free"u8.CopyTo(large.AsSpan(clip.Length + 4));
+
+        using var response = await minji.Client.SendUploadAsync(large, "large.mp4", "video/mp4");
+        var media = await Api.ReadSuccessAsync(response);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("video", media["type"]!.GetValue<string>());
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(app.Storage.DataDir, "tmp")));
+    }
+
+    [Fact]
     public async Task ATwoHourVideoIsRefusedAtOnce()
     {
         await using var app = await PinholeApp.StartAsync();

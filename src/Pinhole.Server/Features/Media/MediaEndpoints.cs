@@ -50,11 +50,20 @@ public static class MediaEndpoints
 
     private static async Task<MediaRow> CreateAsync(HttpContext http, Caller caller, MediaUploads uploads, bool wait, CancellationToken cancellationToken)
     {
-        var form = await RequestParams.ReadAsync(http.Request, cancellationToken);
-        var filter = form.Text("filter");
-        var details = new MediaUploads.Details(form.Text("description"), MediaUploads.ParseFocus(form.Text("focus")),
-            string.IsNullOrEmpty(filter) ? null : filter, IdempotencyKeys.FromHeader(http.Request));
-        return await uploads.CreateAsync(caller.Account, form.Files?.GetFile("file"), details, wait, cancellationToken);
+        var (form, file) = await MediaForm.ReadAsync(http.Request, uploads.Spool, cancellationToken);
+        try
+        {
+            var filter = form.Text("filter");
+            var details = new MediaUploads.Details(form.Text("description"), MediaUploads.ParseFocus(form.Text("focus")),
+                string.IsNullOrEmpty(filter) ? null : filter, IdempotencyKeys.FromHeader(http.Request));
+            return await uploads.CreateAsync(caller.Account, file, details, wait, cancellationToken);
+        }
+        finally
+        {
+            // Moved into the store, or still here because the request failed before that.
+            if (file is not null)
+                File.Delete(file);
+        }
     }
 
     /// <summary>Ready: 200. Still processing: 202 (after an upload) or 206 (when asked again), with no URLs yet. Failed: 422 with the reason.</summary>

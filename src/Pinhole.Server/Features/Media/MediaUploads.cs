@@ -28,14 +28,21 @@ public sealed class MediaUploads(
 
     private const string IdempotencyScope = "media";
 
+    /// <summary>Where a form upload is written as it arrives (<see cref="MediaForm"/>), on the data directory's disk.</summary>
+    public string Spool => _spool;
+
+    /// <param name="spooled">The uploaded file in the <see cref="Spool"/> (null: the form had none); moved or deleted.</param>
     /// <param name="wait">Process before answering, whatever the size (Mastodon's v1 endpoint).</param>
-    public async Task<MediaRow> CreateAsync(long accountId, IFormFile? file, Details details, bool wait, CancellationToken cancellationToken)
+    public async Task<MediaRow> CreateAsync(long accountId, string? spooled, Details details, bool wait, CancellationToken cancellationToken)
     {
-        Validate(details);
+        if (spooled is null)
+            throw ApiException.Unprocessable("Validation failed: File can't be blank");
         if (await EarlierAsync(accountId, details, cancellationToken) is { } earlier)
+        {
+            File.Delete(spooled);
             return earlier;
-        var path = await SpoolAsync(file, cancellationToken);
-        return await CreateFromFileAsync(accountId, path, details, wait, alsoInTransaction: null, cancellationToken);
+        }
+        return await CreateFromFileAsync(accountId, spooled, details, wait, alsoInTransaction: null, cancellationToken);
     }
 
     /// <summary>The media an earlier request with the same Idempotency-Key made, if any.</summary>
@@ -169,12 +176,8 @@ public sealed class MediaUploads(
             or SniffedType.Mp3 or SniffedType.Ogg or SniffedType.Wav or SniffedType.Flac;
 
     /// <summary>Copies a form upload to the spool; refuses it at once if it is missing or empty.</summary>
-    private async Task<string> SpoolAsync(IFormFile? file, CancellationToken cancellationToken)
+    private async Task<string> SpoolAsync(IFormFile file, CancellationToken cancellationToken)
     {
-        if (file is null)
-            throw ApiException.Unprocessable("Validation failed: File can't be blank");
-        if (file.Length == 0)
-            throw ApiException.Unprocessable("Validation failed: the file is empty");
         Directory.CreateDirectory(_spool);
         var path = Path.Combine(_spool, Guid.NewGuid().ToString("N"));
         await using (var spooled = File.Create(path))

@@ -133,10 +133,10 @@ public sealed class StreamAudience(StatusViews statuses, NotificationViews notif
             return [];
         var allowed = (await connection.QueryAsync<long>(connection.Command(
             $"""
-            SELECT v.id FROM statuses s JOIN accounts v ON v.id IN @viewers
+            SELECT v.id FROM statuses s JOIN accounts v ON {connection.InIdList("v.id", "viewers")}
             WHERE s.id = @statusId AND {ForEach(VisibleTo.Viewer("s"))} AND {ForEach(FeedFilter.Shown("s"))} AND {condition}
             """,
-            new { viewers, statusId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken))).ToHashSet();
+            new { viewers = connection.IdList(viewers), statusId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken))).ToHashSet();
         return candidates.Where(s => allowed.Contains(s.Viewer));
     }
 
@@ -148,11 +148,11 @@ public sealed class StreamAudience(StatusViews statuses, NotificationViews notif
         var lists = candidates.Select(s => long.Parse(s.Key.Parameter!, CultureInfo.InvariantCulture)).Distinct().ToArray();
         var allowed = (await connection.QueryAsync<long>(connection.Command(
             $"""
-            SELECT l.id FROM statuses s JOIN lists l ON l.id IN @lists JOIN accounts v ON v.id = l.account_id
+            SELECT l.id FROM statuses s JOIN lists l ON {connection.InIdList("l.id", "lists")} JOIN accounts v ON v.id = l.account_id
             WHERE s.id = @statusId AND EXISTS (SELECT 1 FROM list_accounts la WHERE la.list_id = l.id AND la.account_id = s.account_id)
               AND {ForEach(VisibleTo.Viewer("s"))} AND {ForEach(FeedFilter.Shown("s"))}
             """,
-            new { lists, statusId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken)))
+            new { lists = connection.IdList(lists), statusId, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken)))
             .Select(id => id.ToString(CultureInfo.InvariantCulture)).ToHashSet();
         return candidates.Where(s => allowed.Contains(s.Key.Parameter!));
     }

@@ -19,16 +19,10 @@ public interface IStreamSignal
     Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken);
 }
 
-/// <summary>One process: a semaphore. (Raised before the commit, so the dispatcher may look too early; it looks again shortly.)</summary>
-public sealed class InProcessStreamSignal : IStreamSignal, IDisposable
+/// <summary>A wake-up that coalesces: raised any number of times while nobody waits, it wakes the next wait once.</summary>
+public sealed class Wakeup : IDisposable
 {
     private readonly SemaphoreSlim _raised = new(0, 1);
-
-    public Task RaiseAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
-    {
-        Raise();
-        return Task.CompletedTask;
-    }
 
     public void Raise()
     {
@@ -48,6 +42,25 @@ public sealed class InProcessStreamSignal : IStreamSignal, IDisposable
 }
 
 /// <summary>
+/// One process: the dispatcher is woken once the writing transaction has committed. Woken before, it could look
+/// while the event is still invisible to it and then sleep until the next poll.
+/// </summary>
+public sealed class InProcessStreamSignal(Db db) : IStreamSignal, IDisposable
+{
+    private readonly Wakeup _wakeup = new();
+
+    public Task RaiseAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        db.AfterCommit(transaction, _wakeup.Raise);
+        return Task.CompletedTask;
+    }
+
+    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wakeup.WaitAsync(timeout, cancellationToken);
+
+    public void Dispose() => _wakeup.Dispose();
+}
+
+/// <summary>
 /// Several nodes: <c>NOTIFY pinhole_stream</c> inside the writing transaction, which PostgreSQL delivers to every
 /// listening node (this one included) only once it commits; each node listens on one connection of its own.
 /// </summary>
@@ -55,7 +68,7 @@ public sealed partial class PostgresStreamSignal(string connectionString, ILogge
 {
     public const string Channel = "pinhole_stream";
 
-    private readonly InProcessStreamSignal _local = new();
+    private readonly Wakeup _local = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task? _listening;
 

@@ -24,7 +24,7 @@ public static class StreamingEndpoints
             var options = provider.GetRequiredService<IOptions<PinholeOptions>>().Value;
             return options.Database.Provider == DatabaseProvider.Postgres
                 ? new PostgresStreamSignal(provider.GetRequiredService<IConfiguration>().GetConnectionString("Postgres")!, provider.GetRequiredService<ILogger<PostgresStreamSignal>>())
-                : new InProcessStreamSignal();
+                : new InProcessStreamSignal(provider.GetRequiredService<Db>());
         })
         .AddHostedService<StreamDispatcher>();
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Options;
+using Microsoft.Win32.SafeHandles;
 using Pinhole.Data;
 using Pinhole.Server.Features.Media;
 using Pinhole.Server.Hosting;
@@ -155,78 +156,102 @@ public sealed class ResumableUploads(Db db, Snowflake ids, TimeProvider time, Me
     {
         var start = row.UploadOffset;
         var committed = start;
+        // A checkpoint runs behind the receive loop (flush, then record), so reading never waits for the disk; the next
+        // one starts only when it is done, so a slow disk makes checkpoints rarer, not the upload slower.
+        Task<long>? checkpoint = null;
         using var hash = checksum?.NewHash();
-        await using var file = new FileStream(PathOf(row.Id), FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
-        // Bytes past the recorded offset were written before a crash and never confirmed: they go.
-        file.SetLength(start);
-        file.Position = start;
-        var position = start;
-        var ended = false;
-        // Whether the connection must be closed once what arrived is recorded: it failed, or this request let go.
-        var closing = false;
-        while (!ended)
+        using var file = File.OpenHandle(PathOf(row.Id), FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, FileOptions.Asynchronous);
+        try
         {
-            ReadResult result;
-            try
+            // Bytes past the recorded offset were written before a crash and never confirmed: they go.
+            RandomAccess.SetLength(file, start);
+            var position = start;
+            var segments = new List<ReadOnlyMemory<byte>>();
+            var ended = false;
+            // Whether the connection must be closed once what arrived is recorded: it failed, or this request let go.
+            var closing = false;
+            while (!ended)
             {
-                result = await body.ReadAsync(CancellationToken.None);
-            }
-            catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
-            {
-                // The link dropped: keep what arrived; the client will ask where to go on from.
-                closing = true;
-                break;
-            }
-            // Let go when a newer request asks (CancelPendingRead): what is buffered is written first.
-            if (result.IsCanceled)
-                closing = ended = true;
-            var buffer = result.Buffer;
-            if (position + buffer.Length > row.Length)
-            {
-                file.SetLength(committed);
-                throw new ApiException(StatusCodes.Status413PayloadTooLarge, $"More bytes than Upload-Length ({row.Length})");
-            }
-            foreach (var segment in buffer)
-            {
-                await file.WriteAsync(segment, CancellationToken.None);
-                hash?.AppendData(segment.Span);
-            }
-            position += buffer.Length;
-            body.AdvanceTo(buffer.End);
-            if (result.IsCompleted && !ended)
-            {
-                if (hash is not null && !checksum!.Matches(hash.GetHashAndReset()))
+                ReadResult result;
+                try
                 {
-                    file.SetLength(start);
-                    throw new ApiException(460, "Upload-Checksum does not match the chunk; it was discarded");
+                    result = await body.ReadAsync(CancellationToken.None);
                 }
-                ended = true;
+                catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
+                {
+                    // The link dropped: keep what arrived; the client will ask where to go on from.
+                    closing = true;
+                    break;
+                }
+                // Let go when a newer request asks (CancelPendingRead): what is buffered is written first.
+                if (result.IsCanceled)
+                    closing = ended = true;
+                var buffer = result.Buffer;
+                if (position + buffer.Length > row.Length)
+                    throw new ApiException(StatusCodes.Status413PayloadTooLarge, $"More bytes than Upload-Length ({row.Length})");
+                // One write for all of the pipe's segments (a vectored write), not one per 4 KB segment.
+                segments.Clear();
+                foreach (var segment in buffer)
+                {
+                    segments.Add(segment);
+                    hash?.AppendData(segment.Span);
+                }
+                await RandomAccess.WriteAsync(file, segments, position, CancellationToken.None);
+                position += buffer.Length;
+                body.AdvanceTo(buffer.End);
+                if (result.IsCompleted && !ended)
+                {
+                    if (hash is not null && !checksum!.Matches(hash.GetHashAndReset()))
+                        throw new ApiException(460, "Upload-Checksum does not match the chunk; it was discarded");
+                    ended = true;
+                }
+                if (hash is null)
+                {
+                    if (checkpoint is { IsCompleted: true })
+                        (committed, checkpoint) = (await checkpoint, null);
+                    if (checkpoint is null && position - committed >= Checkpoint)
+                        checkpoint = CommitAsync(row.Id, file, committed, position);
+                }
             }
-            if (hash is null && position - committed >= Checkpoint)
-                committed = await CommitAsync(row.Id, file, committed, position);
+            if (checkpoint is not null)
+                (committed, checkpoint) = (await checkpoint, null);
+            long reached;
+            if (hash is not null && position != start && !checksum!.Verified)
+            {
+                // Cut off before the end: a checksummed chunk is all or nothing.
+                RandomAccess.SetLength(file, start);
+                reached = start;
+            }
+            else
+            {
+                reached = position == committed ? committed : await CommitAsync(row.Id, file, committed, position);
+            }
+            // Closed outright, so the server does not try to drain a body that will never come.
+            if (closing)
+                abort();
+            return reached;
         }
-        long reached;
-        if (hash is not null && position != start && !checksum!.Verified)
+        catch (ApiException)
         {
-            // Cut off before the end: a checksummed chunk is all or nothing.
-            file.SetLength(start);
-            reached = start;
+            // Refused: what this request wrote goes, back to the last recorded offset (a checksummed chunk: its start).
+            if (checkpoint is not null)
+                committed = await checkpoint;
+            RandomAccess.SetLength(file, committed);
+            throw;
         }
-        else
+        finally
         {
-            reached = position == committed ? committed : await CommitAsync(row.Id, file, committed, position);
+            // Failed some other way (the disk): the file stays open until a checkpoint in flight has flushed it.
+            if (checkpoint is { IsCompleted: false })
+                await checkpoint.ContinueWith(_ => { }, TaskScheduler.Default);
         }
-        // Closed outright, so the server does not try to drain a body that will never come.
-        if (closing)
-            abort();
-        return reached;
     }
 
     /// <summary>Flushes to the disk itself, then records the offset: the database never names a byte a crash could lose.</summary>
-    private async Task<long> CommitAsync(long id, FileStream file, long from, long to)
+    private async Task<long> CommitAsync(long id, SafeFileHandle file, long from, long to)
     {
-        await file.FlushAsync(CancellationToken.None);
-        file.Flush(flushToDisk: true);
+        // fsync blocks its thread; off the receive loop's.
+        await Task.Run(() => RandomAccess.FlushToDisk(file), CancellationToken.None);
         await db.WriteAsync((connection, transaction) => connection.ExecuteAsync(connection.Command(
             "UPDATE uploads SET upload_offset = @to WHERE id = @id AND upload_offset = @from", new { id, from, to }, transaction, CancellationToken.None)),
             CancellationToken.None);
