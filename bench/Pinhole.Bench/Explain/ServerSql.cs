@@ -155,8 +155,12 @@ public static class ServerSql
             """;
     }
 
-    /// <summary>One word, as SearchTerms.ToFts5 / ToTsQuery write a one-word query (the last word is a prefix).</summary>
-    public static string SearchMatch(bool sqlite, string word) => sqlite ? $"\"{word}\"*" : $"'{word}':*";
+    /// <summary>One word, as SearchTerms.ToFts5 / ToTsQuery write a one-word query (the last word, from two letters, is a prefix).</summary>
+    public static string SearchMatch(bool sqlite, string word)
+    {
+        var prefix = word.Length >= 2;
+        return sqlite ? $"\"{word}\"" + (prefix ? "*" : "") : $"'{word}'" + (prefix ? ":*" : "");
+    }
 
     public static readonly string SearchAccounts =
         $"""
