@@ -2,6 +2,8 @@ using Pinhole.Server.Features.Accounts;
 using Pinhole.Server.Features.Admin;
 using Pinhole.Server.Features.Blocks;
 using Pinhole.Server.Features.Bookmarks;
+using Pinhole.Server.Features.Conversations;
+using Pinhole.Server.Features.CustomFilters;
 using Pinhole.Server.Features.Feeds;
 using Pinhole.Server.Features.Follows;
 using Pinhole.Server.Features.Instance;
@@ -27,7 +29,7 @@ builder.AddPinholeCore();   // settings, clock, snowflake ids, the database, pub
 builder.AddMastodonApi();   // bearer tokens and scopes
 builder.AddRateLimits();
 builder.AddWebPages();      // Razor pages, cookie sessions, anti-forgery
-builder.Services.AddOAuth().AddAccounts().AddFollows().AddBlocks().AddStatuses().AddMedia().AddUploads().AddNotifications().AddTags().AddStreaming();
+builder.Services.AddOAuth().AddAccounts().AddFollows().AddBlocks().AddStatuses().AddMedia().AddUploads().AddNotifications().AddTags().AddStreaming().AddConversations();
 builder.Services.AddPlaces().AddOrganizations();
 builder.Services.AddHealthChecks();
 
@@ -43,7 +45,7 @@ app.UseAntiforgery();
 
 var api = app.MapMastodonApi();
 api.MapApps().MapAccounts().MapFollows().MapBlocks().MapStatuses().MapTimelines().MapInstance().MapAdmin();
-api.MapNotifications().MapTags().MapBookmarks().MapPins().MapLists().MapSearch().MapUploads().MapStreaming();
+api.MapNotifications().MapTags().MapBookmarks().MapPins().MapLists().MapSearch().MapUploads().MapStreaming().MapCustomFilters().MapConversations();
 api.MapPlaces().MapOrganizations();
 app.MapMedia(api);
 app.MapFeeds(api);

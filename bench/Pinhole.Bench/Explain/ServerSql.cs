@@ -3,17 +3,18 @@ namespace Pinhole.Bench.Explain;
 /// <summary>
 /// The server's queries exactly as it sends them for a first page (no max_id), copied from src/Pinhole.Server —
 /// copied, not shared: the bench must not depend on the server; re-copy when they change. Last copied from
-/// commit d5fcc34, checked against 73dcf7a (which changed only the prefix's upper bound, <see cref="PrefixEnd"/>):
+/// commit d5fcc34, checked against 73dcf7a (which changed only the prefix's upper bound, <see cref="PrefixEnd"/>); home
+/// re-copied from 0c05bde (windows of six hours then two days; a subquery per followed tag on SQLite):
 /// <list type="bullet">
 /// <item>Features/Statuses/Visibility.cs: <c>VisibleTo.Viewer</c>, <c>FeedFilter.Silenced</c> and <c>FeedFilter.Shown</c>;</item>
-/// <item>Features/Timelines/TimelineEndpoints.cs: <c>HomeQuery</c> (per database; first tried within two days, which
-/// Timeline.ReadAsync and Page.Recent express as <c>id &gt; @page_window_id</c>) and <c>Tag</c> with one tag;</item>
+/// <item>Features/Timelines/TimelineEndpoints.cs: <c>HomeQuery</c> (per database; first tried within each of
+/// <see cref="HomeWindows"/>, which Timeline.ReadAsync and Page.Recent express as <c>id &gt; @page_window_id</c>) and <c>Tag</c> with one tag;</item>
 /// <item>Features/Notifications/NotificationEndpoints.cs <c>List</c> with NotificationViews.Shown (default page: 40);</item>
 /// <item>Features/Search/SearchEndpoints.cs: <c>FindStatusesAsync</c> (FTS5 MATCH on SQLite, tsvector @@ on
 /// PostgreSQL) and <c>FindAccountsAsync</c> (not <c>following</c>);</item>
 /// <item>Features/Tags/Trends.cs: the two queries of a refresh.</item>
 /// </list>
-/// Parameters: <c>@viewer</c>, <c>@now</c> (Unix ms), <c>@page_limit</c>, <c>@page_window_id</c>, and each query's own.
+/// Parameters: <c>@viewer</c>, <c>@now</c> (Unix ms), <c>@page_limit</c>, <c>@page_window_id</c>, home's <c>@followed_tagN</c>, and each query's own.
 /// </summary>
 public static class ServerSql
 {
@@ -63,22 +64,35 @@ public static class ServerSql
 
     private static readonly string TaggedFilters = $"s.visibility = 0 AND {VisibleTo("s")} AND {Shown("s")}";
 
-    /// <summary>The home page query; <paramref name="window"/>: the first try, within two days of now.</summary>
-    public static string Home(bool sqlite, bool window)
+    /// <summary>
+    /// The home page query. <paramref name="window"/>: bounded below by <c>@page_window_id</c> (the server tries six
+    /// hours, then two days, then the whole history; see <see cref="HomeWindows"/>). <paramref name="followedTags"/>:
+    /// on SQLite each followed tag gets its own subquery on <c>@followed_tag0</c>, <c>@followed_tag1</c>, … (one join
+    /// past <see cref="SeparateTagsLimit"/>); PostgreSQL reads them with LATERAL.
+    /// </summary>
+    public static string Home(bool sqlite, bool window, int followedTags)
     {
         string Bounds(string column) => window ? $" AND {column} > @page_window_id" : "";
+        string Tagged(string from, string where, string alias) =>
+            $"""
+
+                  UNION
+                  SELECT id FROM (
+                      SELECT s.id FROM {from}
+                      WHERE {where} AND {TaggedFilters} {Bounds("st.status_id")}
+                      ORDER BY st.status_id DESC LIMIT @page_limit) {alias}
+              """;
+        var tags = followedTags > SeparateTagsLimit
+            ? Tagged("tag_follows tf JOIN status_tags st ON st.tag_id = tf.tag_id JOIN statuses s ON s.id = st.status_id", "tf.account_id = @viewer", "tagged")
+            : string.Concat(Enumerable.Range(0, followedTags).Select(i =>
+                Tagged("status_tags st JOIN statuses s ON s.id = st.status_id", $"st.tag_id = @{FollowedTag(i)}", $"tagged{i}")));
         return sqlite
             ? $"""
               SELECT id AS cursor, id AS status_id FROM (
                   SELECT id FROM (
                       SELECT s.id FROM statuses s
                       WHERE s.account_id IN ({HomeAuthors}) AND {HomeFilters} {Bounds("s.id")}
-                      ORDER BY s.id DESC LIMIT @page_limit) authored
-                  UNION
-                  SELECT id FROM (
-                      SELECT s.id FROM tag_follows tf JOIN status_tags st ON st.tag_id = tf.tag_id JOIN statuses s ON s.id = st.status_id
-                      WHERE tf.account_id = @viewer AND {TaggedFilters} {Bounds("st.status_id")}
-                      ORDER BY st.status_id DESC LIMIT @page_limit) tagged
+                      ORDER BY s.id DESC LIMIT @page_limit) authored{tags}
               ) home
               ORDER BY id DESC LIMIT @page_limit
               """
@@ -100,6 +114,14 @@ public static class ServerSql
               ORDER BY id DESC LIMIT @page_limit
               """;
     }
+
+    /// <summary>TimelineEndpoints.HomeWindows: tried in turn before the whole history.</summary>
+    public static readonly TimeSpan[] HomeWindows = [TimeSpan.FromHours(6), TimeSpan.FromDays(2)];
+
+    /// <summary>TimelineEndpoints.SeparateTagsLimit.</summary>
+    public const int SeparateTagsLimit = 100;
+
+    public static string FollowedTag(int index) => "followed_tag" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public static readonly string Tag =
         $"""
@@ -133,8 +155,12 @@ public static class ServerSql
             """;
     }
 
-    /// <summary>One word, as SearchTerms.ToFts5 / ToTsQuery write a one-word query (the last word is a prefix).</summary>
-    public static string SearchMatch(bool sqlite, string word) => sqlite ? $"\"{word}\"*" : $"'{word}':*";
+    /// <summary>One word, as SearchTerms.ToFts5 / ToTsQuery write a one-word query (the last word, from two letters, is a prefix).</summary>
+    public static string SearchMatch(bool sqlite, string word)
+    {
+        var prefix = word.Length >= 2;
+        return sqlite ? $"\"{word}\"" + (prefix ? "*" : "") : $"'{word}'" + (prefix ? ":*" : "");
+    }
 
     public static readonly string SearchAccounts =
         $"""

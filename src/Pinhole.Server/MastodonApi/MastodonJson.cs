@@ -59,6 +59,16 @@ namespace Pinhole.Server.MastodonApi;
 [JsonSerializable(typeof(IReadOnlyList<OrganizationAuditEntry>))]
 [JsonSerializable(typeof(OrganizationSubmission))]
 [JsonSerializable(typeof(IReadOnlyList<OrganizationSubmission>))]
+[JsonSerializable(typeof(Filter))]
+[JsonSerializable(typeof(IReadOnlyList<Filter>))]
+[JsonSerializable(typeof(FilterKeyword))]
+[JsonSerializable(typeof(IReadOnlyList<FilterKeyword>))]
+[JsonSerializable(typeof(FilterStatus))]
+[JsonSerializable(typeof(IReadOnlyList<FilterStatus>))]
+[JsonSerializable(typeof(V1Filter))]
+[JsonSerializable(typeof(IReadOnlyList<V1Filter>))]
+[JsonSerializable(typeof(Conversation))]
+[JsonSerializable(typeof(IReadOnlyList<Conversation>))]
 public sealed partial class MastodonJson : JsonSerializerContext;
 
 /// <summary>UTC, millisecond precision, trailing Z: what Mastodon sends and every client parses.</summary>

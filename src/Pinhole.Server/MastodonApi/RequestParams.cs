@@ -1,6 +1,9 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 
 namespace Pinhole.Server.MastodonApi;
 
@@ -14,6 +17,9 @@ public sealed class RequestParams
 {
     private readonly Dictionary<string, List<string?>> _values = new(StringComparer.Ordinal);
 
+    // Every pair in the order it arrived, for Rails' arrays of hashes (see Hashes).
+    private readonly List<(string Key, string? Value)> _ordered = [];
+
     private RequestParams(IFormFileCollection? files) => Files = files;
 
     /// <summary>Files of a multipart body (empty otherwise).</summary>
@@ -22,7 +28,12 @@ public sealed class RequestParams
     public static async Task<RequestParams> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         RequestParams result;
-        if (request.HasFormContentType)
+        if (request.HasFormContentType && IsUrlEncoded(request.ContentType))
+        {
+            result = new RequestParams(null);
+            await ReadUrlEncodedAsync(request, result, cancellationToken);
+        }
+        else if (request.HasFormContentType)
         {
             var form = await ReadFormAsync(request, cancellationToken);
             result = new RequestParams(form.Files);
@@ -41,11 +52,11 @@ public sealed class RequestParams
         {
             result = new RequestParams(null);
         }
-        return result.WithQuery(request.Query);
+        return result.WithQuery(request.QueryString);
     }
 
     /// <summary>Fields a caller read from the body itself (see <c>MediaForm</c>), with the query string behind them.</summary>
-    public static RequestParams FromFields(IEnumerable<KeyValuePair<string, string>> fields, IQueryCollection query)
+    public static RequestParams FromFields(IEnumerable<KeyValuePair<string, string>> fields, QueryString query)
     {
         var result = new RequestParams(null);
         foreach (var (key, value) in fields)
@@ -53,15 +64,37 @@ public sealed class RequestParams
         return result.WithQuery(query);
     }
 
-    // Body values win over the query string, as in Rails.
-    private RequestParams WithQuery(IQueryCollection query)
+    // Body values win over the query string, as in Rails. Read in order, as the body is (see Hashes).
+    private RequestParams WithQuery(QueryString query)
     {
-        foreach (var (key, values) in query)
+        var inBody = _values.Keys.ToHashSet(StringComparer.Ordinal);
+        foreach (var pair in new QueryStringEnumerable(query.Value))
         {
-            if (!_values.ContainsKey(Normalize(key)))
-                AddAll(key, values);
+            var key = pair.DecodeName().ToString();
+            if (!inBody.Contains(Normalize(key)))
+                Add(key, pair.DecodeValue().ToString());
         }
         return this;
+    }
+
+    private static bool IsUrlEncoded(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var type) && type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+
+    // Read pair by pair rather than through ReadFormAsync, which groups values by key and so loses the order Rails
+    // relies on to group keywords_attributes[][keyword] with its keywords_attributes[][whole_word]. Same limits.
+    private static async Task ReadUrlEncodedAsync(HttpRequest request, RequestParams result, CancellationToken cancellationToken)
+    {
+        var encoding = MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ? type.Encoding ?? Encoding.UTF8 : Encoding.UTF8;
+        using var reader = new FormReader(request.Body, encoding);
+        try
+        {
+            while (await reader.ReadNextPairAsync(cancellationToken) is { } pair)
+                result.Add(pair.Key, pair.Value);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException && e is not BadHttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            throw ApiException.Unprocessable("The request body is not valid form data");
+        }
     }
 
     // A multipart body cut short or with a broken boundary surfaces as an IOException; a body over the size
@@ -78,6 +111,7 @@ public sealed class RequestParams
         }
     }
 
+    /// <summary>The query string alone, for GET requests.</summary>
     public static RequestParams FromQuery(IQueryCollection query)
     {
         var result = new RequestParams(null);
@@ -96,9 +130,11 @@ public sealed class RequestParams
         _values.TryGetValue(key, out var values) ? values.Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).ToList() : [];
 
     /// <summary>Rails' boolean casting: "0", "f", "false", "off" (any case) are false; absent or empty is null; anything else true.</summary>
-    public bool? Bool(string key)
+    public bool? Bool(string key) => ParseBool(Text(key));
+
+    /// <summary>Rails' boolean casting of one value (see <see cref="Bool"/>).</summary>
+    public static bool? ParseBool(string? value)
     {
-        var value = Text(key);
         if (string.IsNullOrEmpty(value))
             return null;
         return value.ToLowerInvariant() switch
@@ -128,6 +164,41 @@ public sealed class RequestParams
             .Distinct();
     }
 
+    /// <summary>
+    /// Rails' nested attributes under <paramref name="prefix"/>, as hashes in the order they came:
+    /// <c>prefix[][keyword]=a&amp;prefix[][whole_word]=0&amp;prefix[][keyword]=b</c> groups as Rails groups it (a key the
+    /// last hash already has starts a new one), and <c>prefix[0][keyword]</c> (how a JSON array of objects arrives)
+    /// by its index. Multipart bodies lose the order between different keys, so there send the indexed form.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string?>> Hashes(string prefix)
+    {
+        var start = prefix + "[";
+        var hashes = new List<Dictionary<string, string?>>();
+        var byIndex = new Dictionary<string, Dictionary<string, string?>>(StringComparer.Ordinal);
+        Dictionary<string, string?>? lastListed = null;
+        foreach (var (key, value) in _ordered)
+        {
+            var close = key.StartsWith(start, StringComparison.Ordinal) ? key.IndexOf(']', start.Length) : -1;
+            if (close < 0 || close + 3 > key.Length || key[close + 1] != '[' || key[^1] != ']')
+                continue;
+            var index = key[start.Length..close];
+            var field = key[(close + 2)..^1];
+            Dictionary<string, string?> hash;
+            if (index.Length == 0)
+            {
+                if (lastListed is null || lastListed.ContainsKey(field))
+                    hashes.Add(lastListed = new Dictionary<string, string?>(StringComparer.Ordinal));
+                hash = lastListed;
+            }
+            else if (!byIndex.TryGetValue(index, out hash!))
+            {
+                hashes.Add(byIndex[index] = hash = new Dictionary<string, string?>(StringComparer.Ordinal));
+            }
+            hash[field] = value;
+        }
+        return hashes;
+    }
+
     private void AddAll(string key, StringValues values)
     {
         foreach (var value in values)
@@ -140,6 +211,7 @@ public sealed class RequestParams
         if (!_values.TryGetValue(normalized, out var list))
             _values[normalized] = list = [];
         list.Add(value);
+        _ordered.Add((normalized, value));
     }
 
     // "media_ids[]" and "media_ids" are the same list.

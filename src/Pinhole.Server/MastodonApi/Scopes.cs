@@ -22,11 +22,14 @@ public static class Scopes
     public const string ReadNotifications = "read:notifications";
     public const string ReadSearch = "read:search";
     public const string ReadFavourites = "read:favourites";
+    public const string ReadFilters = "read:filters";
     public const string ReadFollows = "read:follows";
     public const string ReadStatuses = "read:statuses";
     public const string WriteAccounts = "write:accounts";
     public const string WriteBlocks = "write:blocks";
     public const string WriteBookmarks = "write:bookmarks";
+    public const string WriteConversations = "write:conversations";
+    public const string WriteFilters = "write:filters";
     public const string WriteLists = "write:lists";
     public const string WriteMutes = "write:mutes";
     public const string WriteNotifications = "write:notifications";

@@ -109,20 +109,14 @@ public static class AccountPages
     {
         if (!web.SignedIn)
             return WebForms.SignInFirst(http);
-        var page = Page.From(http.Request, defaultLimit: 40, maxLimit: 80);
         await using var connection = await db.OpenAsync(cancellationToken);
-        var rows = page.Newest(await connection.QueryAsync<NotificationViews.Row>(connection.Command(
-            $"""
-            SELECT {NotificationViews.Row.Columns} FROM notifications n
-            WHERE 1 = 1 {NotificationViews.Shown} {page.Bounds("n.id")}
-            ORDER BY {page.OrderBy("n.id")} LIMIT @page_limit
-            """, page.AddTo(new DynamicParameters(new { viewer = web.ViewerId, now = web.Now.ToUnixTimeMilliseconds() })), cancellationToken: cancellationToken)));
-        var notifications = await views.RenderAsync(connection, web.ViewerId, rows, cancellationToken);
+        var notifications = await NotificationEndpoints.ReadAsync(http, connection, views, web.ViewerId, web.Now, cancellationToken);
         return new RazorComponentResult<NotificationsPage>(new
         {
             Notifications = notifications,
             web.Now,
-            Older = rows.Count < page.Limit ? null : WebPaging.Older(http, [rows[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], 1),
+            // The API's own next link (the page reads past filtered notifications to stay full, so a short one is the last).
+            Older = notifications.Count < Page.From(http.Request, defaultLimit: 40, maxLimit: 80).Limit ? null : WebPaging.NextFromLinkHeader(http),
         });
     }
 

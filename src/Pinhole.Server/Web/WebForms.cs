@@ -22,7 +22,13 @@ public static class WebForms
         {
             throw ApiException.BadRequest("This form has expired. Go back, reload the page and try again.");
         }
-        return await RequestParams.ReadAsync(http.Request, cancellationToken);
+        // The check read the form already. A multipart body's form is kept with its files; a url-encoded body, which
+        // the API reads straight from the stream, is gone by now, so its fields come from what the check read.
+        var request = http.Request;
+        if (!request.HasFormContentType || request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true)
+            return await RequestParams.ReadAsync(request, cancellationToken);
+        var form = await request.ReadFormAsync(cancellationToken);
+        return RequestParams.FromFields(form.SelectMany(field => field.Value.Select(value => KeyValuePair.Create(field.Key, value ?? ""))), request.QueryString);
     }
 
     /// <summary>Back to where the form was (its <c>return</c> field), or to <paramref name="fallback"/>.</summary>

@@ -46,6 +46,9 @@ public sealed class VisibilityMatrixTests
     /// <summary>Feeds show what the viewer may see and did not hide.</summary>
     private static bool InFeeds(string visibility, Viewer viewer) => CanSee(visibility, viewer) && !Hides(viewer);
 
+    /// <summary>A direct post is a conversation for its author and whom it mentions.</summary>
+    private static bool InConversations(string visibility, Viewer viewer) => visibility == "direct" && viewer is Viewer.Author or Viewer.Mentioned;
+
     public static TheoryData<string, bool> Cases => new()
     {
         { "public", false }, { "unlisted", false }, { "private", false }, { "direct", false },
@@ -87,8 +90,9 @@ public sealed class VisibilityMatrixTests
         await users[Viewer.BlockingAuthor].Client.PostFormAsync($"/api/v1/accounts/{author.Id}/block");
         await author.Client.PostFormAsync($"/api/v1/accounts/{users[Viewer.BlockedByAuthor].Id}/block");
 
-        // Streams, opened before anything is posted: each viewer's user stream, and the public and tag streams.
-        // A sentinel's public post, made last, closes each stream's record: events arrive in order.
+        // Streams, opened before anything is posted: each viewer's user and direct streams, and the public and tag streams.
+        // A sentinel's public post, made last, closes each stream's record (a direct post to everyone, the direct
+        // streams'): events arrive in order.
         var sentinel = await app.RegisterAsync("sentinel");
         using var anonymousStreams = app.CreateClient();
         var streams = new List<(Viewer Viewer, string Path, SseClient Client)>();
@@ -99,7 +103,7 @@ public sealed class VisibilityMatrixTests
                 await users[viewer].FollowAsync(sentinel);
             foreach (var path in viewer == Viewer.Anonymous
                 ? new[] { "/api/v1/streaming/public", "/api/v1/streaming/hashtag?tag=matrix" }
-                : ["/api/v1/streaming/public", "/api/v1/streaming/hashtag?tag=matrix", "/api/v1/streaming/user"])
+                : ["/api/v1/streaming/public", "/api/v1/streaming/hashtag?tag=matrix", "/api/v1/streaming/user", "/api/v1/streaming/direct"])
                 streams.Add((viewer, path, await SseClient.ConnectAsync(client, path)));
         }
 
@@ -117,23 +121,30 @@ public sealed class VisibilityMatrixTests
             await author.Client.PostFormAsync($"/api/v1/statuses/{post.Id()}/pin");
         using (var edit = await author.Client.PutAsync($"/api/v1/statuses/{post.Id()}", Api.Form(("status", "@mentioned the post under test, edited, about matrixword #matrix")), Cancel))
             await Api.ReadSuccessAsync(edit);
+        // Filters are their owner's alone, even one naming the post.
+        var authorsFilter = (await author.Client.PostFormAsync("/api/v2/filters", ("title", "mine"), ("context[]", "home"))).Id();
+        await author.Client.PostFormAsync($"/api/v2/filters/{authorsFilter}/statuses", ("status_id", post.Id()));
 
         var closing = await sentinel.PostStatusAsync("sentinel #matrix");
+        var closingDirect = await sentinel.PostStatusAsync(string.Join(' ', users.Values.Select(u => "@" + u.Username)) + " sentinel", "direct");
         foreach (var (viewer, path, stream) in streams)
         {
+            var direct = path.EndsWith("/direct", StringComparison.Ordinal);
             var seen = new List<string>();
             while (true)
             {
                 var next = await stream.NextAsync(TimeSpan.FromSeconds(10)) ?? throw new TimeoutException($"{viewer} {path}: the sentinel never arrived");
-                if (next.Event is not ("update" or "status.update"))
+                if (next.Event is not ("update" or "status.update" or "conversation"))
                     continue;
-                var id = System.Text.Json.Nodes.JsonNode.Parse(next.Data)!.Id();
-                if (id == closing.Id())
+                var payload = System.Text.Json.Nodes.JsonNode.Parse(next.Data)!;
+                var id = next.Event == "conversation" ? payload["last_status"]!.Id() : payload.Id();
+                if (id == (direct ? closingDirect : closing).Id())
                     break;
                 seen.Add(id);
             }
             var expected = path.EndsWith("/user", StringComparison.Ordinal)
                 ? viewer == Viewer.Author || (viewer == Viewer.Follower && CanSee(visibility, viewer))
+                : direct ? InConversations(visibility, viewer)
                 : visibility == "public" && InFeeds(visibility, viewer);
             Assert.True(expected == seen.Contains(post.Id()), $"{visibility} post, {(lockedAuthor ? "locked" : "open")} author, {viewer}: stream {path}");
             await stream.DisposeAsync();
@@ -176,6 +187,18 @@ public sealed class VisibilityMatrixTests
             await AssertListedAsync(client, "/api/v1/timelines/home", null, post, inHome, because + ": home");
             var notified = viewer == Viewer.Mentioned;
             Assert.True(notified == (await client.GetArrayAsync("/api/v1/notifications?types[]=mention")).Select(n => n!["status"]!.Id()).Contains(post.Id()), because + ": notifications");
+            Assert.True(InConversations(visibility, viewer) == (await client.GetArrayAsync("/api/v1/conversations")).Select(c => c!["last_status"]!.Id()).Contains(post.Id()),
+                because + ": conversations");
+            var ownsFilter = viewer == Viewer.Author;
+            Assert.True(ownsFilter == (await client.GetArrayAsync("/api/v2/filters")).Ids().Contains(authorsFilter), because + ": filters");
+            using (var filter = await client.GetAsync($"/api/v2/filters/{authorsFilter}", Cancel))
+                Assert.True(filter.StatusCode == (ownsFilter ? HttpStatusCode.OK : HttpStatusCode.NotFound), $"{because}: GET the author's filter gave {filter.StatusCode}");
+            var ownFilter = ownsFilter ? authorsFilter : (await client.PostFormAsync("/api/v2/filters", ("title", "theirs"), ("context[]", "home"))).Id();
+            using (var filterPost = await client.PostAsync($"/api/v2/filters/{ownFilter}/statuses", Api.Form(("status_id", post.Id())), Cancel))
+            {
+                var filterable = ownsFilter ? HttpStatusCode.UnprocessableEntity : status; // the author's filter has it already
+                Assert.True(filterPost.StatusCode == filterable, $"{because}: filtering the post gave {filterPost.StatusCode}");
+            }
             if (viewer is Viewer.Follower or Viewer.MutingFollower)
             {
                 var list = (await client.PostFormAsync("/api/v1/lists", ("title", "watch"))).Id();

@@ -81,6 +81,19 @@ public sealed class SearchTests
     }
 
     [Fact]
+    public async Task ASingleLetterIsAWordOfItsOwnAndTwoLettersStartAWord()
+    {
+        await using var app = await PinholeApp.StartAsync();
+        var minji = await app.RegisterAsync("minji");
+        var letter = await minji.PostStatusAsync("I was at Mansu Hill");
+        var word = await minji.PostStatusAsync("Ice on the Taedong");
+
+        Assert.Equal([letter.Id()], (await minji.Client.GetJsonAsync("/api/v2/search?q=i&type=statuses"))["statuses"]!.AsArray().Ids());
+        Assert.Equal([word.Id()], (await minji.Client.GetJsonAsync("/api/v2/search?q=ic&type=statuses"))["statuses"]!.AsArray().Ids());
+        Assert.Equal([word.Id()], (await minji.Client.GetJsonAsync("/api/v2/search?q=on%20taedo&type=statuses"))["statuses"]!.AsArray().Ids());
+    }
+
+    [Fact]
     public async Task AnEditedOrDeletedPostIsSearchedAsItIsNow()
     {
         await using var app = await PinholeApp.StartAsync();

@@ -230,7 +230,7 @@ public sealed class StreamingTests
     private static Task SendAsync(ClientWebSocket socket, JsonObject message) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, Cancel);
 
-    private static async Task<JsonNode> ReceiveAsync(ClientWebSocket socket)
+    internal static async Task<JsonNode> ReceiveAsync(ClientWebSocket socket)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));

@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pinhole.Data;
 using Pinhole.Server.Features.Accounts;
+using Pinhole.Server.Features.CustomFilters;
 using Pinhole.Server.Features.Statuses;
 using Pinhole.Server.Features.Timelines;
 using Pinhole.Server.MastodonApi;
@@ -189,7 +190,7 @@ public static class ListEndpoints
             SELECT s.id AS cursor, s.id AS status_id FROM statuses s
             WHERE s.account_id IN (SELECT account_id FROM list_accounts WHERE list_id = @list)
               AND {VisibleTo.Viewer("s")} AND {FeedFilter.Shown("s")} AND {replies}
-            """, "s.id", new { list = list.Id }, cancellationToken));
+            """, "s.id", new { list = list.Id }, cancellationToken, FilterContexts.Home));
     }
 
     private static async Task<ListRow> OwnAsync(System.Data.Common.DbConnection connection, long viewer, long id, CancellationToken cancellationToken, System.Data.Common.DbTransaction? transaction = null) =>

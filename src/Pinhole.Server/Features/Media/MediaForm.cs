@@ -57,7 +57,7 @@ public static class MediaForm
             Delete(file);
             throw;
         }
-        return (RequestParams.FromFields(fields, request.Query), file);
+        return (RequestParams.FromFields(fields, request.QueryString), file);
     }
 
     private static async Task<string> SpoolAsync(Stream body, string spool, CancellationToken cancellationToken)

@@ -1,6 +1,8 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pinhole.Data;
+using Pinhole.Server.Features.CustomFilters;
 using Pinhole.Server.MastodonApi;
 using Pinhole.Server.MastodonApi.Entities;
 
@@ -24,20 +26,32 @@ public static class NotificationEndpoints
         return api;
     }
 
+    /// <summary>Notifications about a post a <c>hide</c> filter of the notifications context matches are left out (the page reads on to stay full).</summary>
     private static async Task<Ok<IReadOnlyList<Notification>>> List(HttpContext http, Caller caller, Db db, NotificationViews views, TimeProvider time, CancellationToken cancellationToken)
     {
-        var page = Page.From(http.Request, defaultLimit: 40, maxLimit: 80);
-        var parameters = page.AddTo(new DynamicParameters(new { viewer = caller.Account, now = time.GetUtcNow().ToUnixTimeMilliseconds() }));
-        var requested = NotificationViews.Requested(RequestParams.FromQuery(http.Request.Query), parameters);
         await using var connection = await db.OpenAsync(cancellationToken);
-        var rows = page.Newest(await connection.QueryAsync<NotificationViews.Row>(connection.Command(
-            $"""
-            SELECT {NotificationViews.Row.Columns} FROM notifications n
-            WHERE 1 = 1 {NotificationViews.Shown} {requested} {page.Bounds("n.id")}
-            ORDER BY {page.OrderBy("n.id")} LIMIT @page_limit
-            """, parameters, cancellationToken: cancellationToken)));
-        PageLinks.Add(http, rows.FirstOrDefault()?.Id, rows.LastOrDefault()?.Id);
-        return TypedResults.Ok(await views.RenderAsync(connection, caller.Account, rows, cancellationToken));
+        return TypedResults.Ok(await ReadAsync(http, connection, views, caller.Account, time.GetUtcNow(), cancellationToken));
+    }
+
+    /// <summary>A page of the viewer's notifications, paged and narrowed by the request's query; the web app's notifications page reads it too.</summary>
+    internal static async Task<IReadOnlyList<Notification>> ReadAsync(HttpContext http, DbConnection connection, NotificationViews views, long viewer, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var query = RequestParams.FromQuery(http.Request.Query);
+        var filters = (await ActiveFilters.LoadAsync(connection, viewer, cancellationToken)).In(FilterContexts.Notifications, now);
+        return await FilteredPage.ReadAsync(http, Page.From(http.Request, defaultLimit: 40, maxLimit: 80), async page =>
+            {
+                var parameters = page.AddTo(new DynamicParameters(new { viewer, now = now.ToUnixTimeMilliseconds() }));
+                var requested = NotificationViews.Requested(query, parameters);
+                return page.Newest(await connection.QueryAsync<NotificationViews.Row>(connection.Command(
+                    $"""
+                    SELECT {NotificationViews.Row.Columns} FROM notifications n
+                    WHERE 1 = 1 {NotificationViews.Shown} {requested} {page.Bounds("n.id")}
+                    ORDER BY {page.OrderBy("n.id")} LIMIT @page_limit
+                    """, parameters, cancellationToken: cancellationToken)));
+            },
+            row => row.Id, rows => views.RenderAsync(connection, viewer, rows, cancellationToken, filters),
+            notification => notification.Status is { } status && FilterScope.Hides(status));
     }
 
     private static async Task<Ok<Notification>> Get(long id, Caller caller, Db db, NotificationViews views, TimeProvider time, CancellationToken cancellationToken)
@@ -47,7 +61,8 @@ public static class NotificationEndpoints
             $"SELECT {NotificationViews.Row.Columns} FROM notifications n WHERE n.id = @id {NotificationViews.Shown}",
             new { id, viewer = caller.Account, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken))
             ?? throw ApiException.NotFound();
-        var rendered = await views.RenderAsync(connection, caller.Account, [row], cancellationToken);
+        var filters = (await ActiveFilters.LoadAsync(connection, caller.Account, cancellationToken)).In(FilterContexts.Notifications, time.GetUtcNow());
+        var rendered = await views.RenderAsync(connection, caller.Account, [row], cancellationToken, filters);
         return TypedResults.Ok(rendered.Count > 0 ? rendered[0] : throw ApiException.NotFound());
     }
 

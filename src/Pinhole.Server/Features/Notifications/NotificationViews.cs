@@ -3,6 +3,7 @@ using System.Globalization;
 using Dapper;
 using Pinhole.Data;
 using Pinhole.Server.Features.Accounts;
+using Pinhole.Server.Features.CustomFilters;
 using Pinhole.Server.Features.Statuses;
 using Pinhole.Server.MastodonApi;
 using Pinhole.Server.MastodonApi.Entities;
@@ -68,10 +69,12 @@ public sealed class NotificationViews(AccountViews accounts, StatusViews statuse
         return conditions;
     }
 
-    public async Task<IReadOnlyList<Notification>> RenderAsync(DbConnection connection, long viewer, IReadOnlyList<Row> rows, CancellationToken cancellationToken)
+    /// <param name="filters">The viewer's filters of the notifications context: the posts they match carry <c>filtered</c>.</param>
+    public async Task<IReadOnlyList<Notification>> RenderAsync(DbConnection connection, long viewer, IReadOnlyList<Row> rows, CancellationToken cancellationToken,
+        FilterScope? filters = null)
     {
         var people = await accounts.LoadAsync(connection, rows.Select(r => r.FromAccountId), cancellationToken);
-        var posts = (await statuses.RenderAsync(connection, viewer, rows.Where(r => r.StatusId is not null).Select(r => r.StatusId!.Value).Distinct().ToList(), cancellationToken))
+        var posts = (await statuses.RenderAsync(connection, viewer, rows.Where(r => r.StatusId is not null).Select(r => r.StatusId!.Value).Distinct().ToList(), cancellationToken, filters))
             .ToDictionary(s => long.Parse(s.Id, CultureInfo.InvariantCulture));
         return rows
             .Where(r => people.ContainsKey(r.FromAccountId) && (r.StatusId is null || posts.ContainsKey(r.StatusId.Value)))

@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pinhole.Data;
+using Pinhole.Server.Features.CustomFilters;
 using Pinhole.Server.Features.Search;
 using Pinhole.Server.Features.Statuses;
 using Pinhole.Server.Features.Timelines;
@@ -117,7 +118,7 @@ public static class PlaceEndpoints
             SELECT s.id AS cursor, s.id AS status_id FROM statuses s
             WHERE s.place_id = @id AND s.visibility = 0 AND s.reblog_of_id IS NULL {onlyMedia}
               AND {VisibleTo.Viewer("s")} AND {FeedFilter.Shown("s")}
-            """, "s.id", new { id }, cancellationToken));
+            """, "s.id", new { id }, cancellationToken, FilterContexts.Public));
     }
 
     private static int Limit(RequestParams query) => (int)Math.Clamp(query.Id("limit") ?? 20, 1, 40);

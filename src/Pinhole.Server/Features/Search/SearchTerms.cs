@@ -35,13 +35,22 @@ public sealed record SearchTerms(IReadOnlyList<string> Words)
         return new SearchTerms(words.Distinct().Take(MaxWords).ToList());
     }
 
-    /// <summary>An FTS5 query: every word must appear; the last may be the start of a word (typing as you search).</summary>
-    public string ToFts5() =>
-        string.Join(' ', Words.Select((w, i) => $"\"{w}\"" + (i == Words.Count - 1 ? "*" : "")));
+    /// <summary>The shortest last word read as the start of a word; a single letter is a word of its own.</summary>
+    public const int MinPrefixLength = 2;
 
-    /// <summary>A PostgreSQL tsquery: every word must appear, the last as a prefix.</summary>
+    /// <summary>
+    /// An FTS5 query: every word must appear; the last, from two letters, may be the start of a word (typing as you
+    /// search). SQLite's index keeps every two- and three-letter start (migration 10), so those are one lookup; a
+    /// one-letter start would stand for a large share of all the words ever posted, for no useful answer.
+    /// </summary>
+    public string ToFts5() =>
+        string.Join(' ', Words.Select((w, i) => $"\"{w}\"" + (IsPrefix(i) ? "*" : "")));
+
+    /// <summary>A PostgreSQL tsquery: every word must appear, the last (from two letters) as a prefix.</summary>
     public string ToTsQuery() =>
-        string.Join(" & ", Words.Select((w, i) => $"'{w}'" + (i == Words.Count - 1 ? ":*" : "")));
+        string.Join(" & ", Words.Select((w, i) => $"'{w}'" + (IsPrefix(i) ? ":*" : "")));
+
+    private bool IsPrefix(int index) => index == Words.Count - 1 && Words[index].EnumerateRunes().Count() >= MinPrefixLength;
 
     /// <summary>
     /// The exclusive upper bound of keys starting with <paramref name="prefix"/>, for an index range scan: the prefix

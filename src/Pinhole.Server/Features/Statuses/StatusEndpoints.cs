@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pinhole.Data;
 using Pinhole.Server.Features.Accounts;
+using Pinhole.Server.Features.CustomFilters;
 using Pinhole.Server.Features.Media;
 using Pinhole.Server.Features.Organizations;
 using Pinhole.Server.Features.Places;
@@ -136,8 +137,15 @@ public static class StatusEndpoints
         return TypedResults.Json(held, MastodonJson.Default.ScheduledStatus, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<Ok<Status>> Get(long id, Caller caller, Db db, StatusViews views, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await RenderVisibleAsync(db, views, caller, id, cancellationToken));
+    /// <summary>A post opened by itself is shown as in its thread: the viewer's thread filters mark it, but never hide it.</summary>
+    private static async Task<Ok<Status>> Get(long id, Caller caller, Db db, StatusViews views, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var viewer = caller.AccountId ?? 0;
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await EnsureVisibleAsync(connection, viewer, id, cancellationToken);
+        var filters = (await ActiveFilters.LoadAsync(connection, viewer, cancellationToken)).In(FilterContexts.Thread, time.GetUtcNow());
+        return TypedResults.Ok(await views.RenderAsync(connection, viewer, id, cancellationToken, filters) ?? throw ApiException.NotFound());
+    }
 
     private static async Task<Ok<Status>> Delete(long id, HttpContext http, Caller caller, StatusPosting posting, Db db, StatusViews views, CancellationToken cancellationToken)
     {
@@ -213,9 +221,10 @@ public static class StatusEndpoints
             )
             SELECT s.id FROM thread t JOIN statuses s ON s.id = t.id WHERE {VisibleTo.Viewer("s")} AND {FeedFilter.Shown("s")} ORDER BY s.id LIMIT 4000
             """, new { id, viewer, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+        var filters = (await ActiveFilters.LoadAsync(connection, viewer, cancellationToken)).In(FilterContexts.Thread, time.GetUtcNow());
         return TypedResults.Ok(new StatusContext(
-            await views.RenderAsync(connection, viewer, ancestors.ToList(), cancellationToken),
-            await views.RenderAsync(connection, viewer, descendants.ToList(), cancellationToken)));
+            (await views.RenderAsync(connection, viewer, ancestors.ToList(), cancellationToken, filters)).Where(s => !FilterScope.Hides(s)).ToList(),
+            (await views.RenderAsync(connection, viewer, descendants.ToList(), cancellationToken, filters)).Where(s => !FilterScope.Hides(s)).ToList()));
     }
 
     private static async Task<Ok<Status>> Favourite(long id, Caller caller, StatusInteractions interactions, Db db, StatusViews views, CancellationToken cancellationToken)

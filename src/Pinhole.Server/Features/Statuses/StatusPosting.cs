@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Pinhole.Data;
+using Pinhole.Server.Features.Conversations;
 using Pinhole.Server.Features.Media;
 using Pinhole.Server.Features.Notifications;
 using Pinhole.Server.Features.Organizations;
@@ -33,7 +34,7 @@ public sealed record NewStatus(
 /// leaves a counter off by one or a post half-made.
 /// </summary>
 public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOptions<PinholeOptions> options, Notifier notifier, MediaSources sources, IdempotencyKeys idempotency, StreamEvents events,
-    PlaceRegistry places, OrganizationAudit audit)
+    PlaceRegistry places, OrganizationAudit audit, DirectConversations conversations)
 {
     private const string IdempotencyScope = "status";
 
@@ -118,8 +119,11 @@ public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOpti
             transaction, cancellationToken: cancellationToken));
         await LinkMediaAsync(connection, transaction, id, request.MediaIds, cancellationToken);
         var visibility = request.Visibility ?? defaults.DefaultVisibility;
-        foreach (var mentioned in await LinkMentionsAsync(connection, transaction, id, parsed.Mentions, cancellationToken))
+        var mentions = (await LinkMentionsAsync(connection, transaction, id, parsed.Mentions, cancellationToken)).ToList();
+        foreach (var mentioned in mentions)
             await notifier.NotifyAsync(connection, transaction, mentioned, author, NotificationTypes.Mention, id, cancellationToken);
+        if (visibility == Visibility.Direct)
+            await conversations.AddAsync(connection, transaction, id, author, parent?.Id, mentions, cancellationToken);
         // Followers who asked to hear of every post: not for direct posts, nor for replies to someone else.
         if (visibility != Visibility.Direct && (parent is null || parent.AccountId == author))
         {
@@ -174,6 +178,7 @@ public sealed class StatusPosting(Db db, Snowflake ids, TimeProvider time, IOpti
             "SELECT id, account_id FROM statuses WHERE reblog_of_id = @Id", new { row.Id }, transaction, cancellationToken));
         foreach (var (reblog, booster) in reblogs.Append((row.Id, row.AccountId)))
             await events.AddAsync(connection, transaction, StreamEventKinds.Delete, booster, reblog, null, cancellationToken);
+        await DirectConversations.RemoveStatusAsync(connection, transaction, events, row.Id, cancellationToken);
         await connection.ExecuteAsync(connection.Command(
             """
             UPDATE accounts SET statuses_count = statuses_count - 1

@@ -3,6 +3,7 @@ using System.Globalization;
 using Dapper;
 using Pinhole.Data;
 using Pinhole.Server.Features.Accounts;
+using Pinhole.Server.Features.CustomFilters;
 using Pinhole.Server.Features.Media;
 using Pinhole.Server.Features.Places;
 using Pinhole.Server.Hosting;
@@ -13,7 +14,8 @@ namespace Pinhole.Server.Features.Statuses;
 /// <summary>
 /// Renders a page of statuses for one viewer in a fixed number of queries, whatever the page size: the
 /// statuses (and the posts they reblog), their accounts, media, tags and mentions, and the viewer's own
-/// favourites and reblogs. Callers decide which ids the viewer may see; this only renders them. Pinhole's
+/// favourites and reblogs. Callers decide which ids the viewer may see; this only renders them, with the
+/// viewer's filters of where they are shown, if any, matched in memory (<c>filtered</c>). Pinhole's
 /// extension adds the credited member on an organisation's post and the place a post was taken.
 /// </summary>
 public sealed class StatusViews(AccountViews accounts, MediaViews media, PublicUrl urls)
@@ -38,14 +40,15 @@ public sealed class StatusViews(AccountViews accounts, MediaViews media, PublicU
         public string? Website { get; init; }
     }
 
-    public async Task<Status?> RenderAsync(DbConnection connection, long viewer, long id, CancellationToken cancellationToken)
+    public async Task<Status?> RenderAsync(DbConnection connection, long viewer, long id, CancellationToken cancellationToken, FilterScope? filters = null)
     {
-        var rendered = await RenderAsync(connection, viewer, [id], cancellationToken);
+        var rendered = await RenderAsync(connection, viewer, [id], cancellationToken, filters);
         return rendered.Count > 0 ? rendered[0] : null;
     }
 
     /// <summary>The statuses of <paramref name="ids"/>, in that order; ids that no longer exist are skipped.</summary>
-    public async Task<IReadOnlyList<Status>> RenderAsync(DbConnection connection, long viewer, IReadOnlyList<long> ids, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Status>> RenderAsync(DbConnection connection, long viewer, IReadOnlyList<long> ids, CancellationToken cancellationToken,
+        FilterScope? filters = null)
     {
         if (ids.Count == 0)
             return [];
@@ -111,6 +114,7 @@ public sealed class StatusViews(AccountViews accounts, MediaViews media, PublicU
             var mentions = mentionsByStatus[id].ToList();
             var mentionUrls = mentions.ToDictionary(m => m.Username.ToLowerInvariant(), m => urls.Profile(m.Username));
             var signedIn = viewer != 0;
+            var shown = row.ReblogOfId is { } carried ? rows[carried] : row;
             return new Status
             {
                 Id = Id(row.Id),
@@ -132,6 +136,7 @@ public sealed class StatusViews(AccountViews accounts, MediaViews media, PublicU
                 Muted = signedIn ? false : null,
                 Bookmarked = signedIn ? bookmarked.Contains(id) : null,
                 Pinned = signedIn && row.AccountId == viewer ? pinned.Contains(id) : null,
+                Filtered = filters?.Match(FilterSubject.Of(row.Id, row.ReblogOfId, shown.Text, shown.SpoilerText, mediaByStatus[shown.Id].Select(m => m.Description))),
                 Content = StatusText.ToHtml(row.Text, u => mentionUrls.GetValueOrDefault(u), urls.Tag),
                 Reblog = reblog,
                 Application = row.ApplicationId is { } appId && applications.TryGetValue(appId, out var app) ? new StatusApplication(app.Name, app.Website) : null,

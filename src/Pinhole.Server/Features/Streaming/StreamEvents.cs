@@ -10,6 +10,8 @@ public static class StreamEventKinds
     public const string StatusUpdate = "status.update";
     public const string Delete = "delete";
     public const string Notification = "notification";
+    public const string FiltersChanged = "filters_changed";
+    public const string Conversation = "conversation";
 }
 
 /// <summary>A <c>stream_events</c> row.</summary>
@@ -21,6 +23,8 @@ public sealed class StreamEventRow
     public string Kind { get; init; } = "";
     public long? StatusId { get; init; }
     public long? NotificationId { get; init; }
+
+    /// <summary>The author (update, status.update, delete), the recipient (notification) or the owner (filters_changed, conversation).</summary>
     public long AccountId { get; init; }
     public long CreatedAt { get; init; }
 }

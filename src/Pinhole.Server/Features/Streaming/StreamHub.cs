@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Pinhole.Server.Features.CustomFilters;
 
 namespace Pinhole.Server.Features.Streaming;
 
-/// <summary>One event as a client receives it: its id (for catching up), name, payload (JSON text), and the stream it came on.</summary>
-public sealed record StreamMessage(long Id, string Event, string Payload, StreamKey Stream);
+/// <summary>One event as a client receives it: its id (for catching up), name, payload (JSON text; none for <c>filters_changed</c>), and the stream it came on.</summary>
+public sealed record StreamMessage(long Id, string Event, string? Payload, StreamKey Stream);
 
 /// <summary>A stream as Mastodon names it ("user", "hashtag" …) with its parameter (the tag or the list id), if any.</summary>
 public sealed record StreamKey(string Name, string? Parameter = null)
@@ -34,6 +35,31 @@ public sealed class Subscription(long viewer, StreamKey key, ChannelWriter<Strea
 
     /// <summary>Events up to this id were sent by the catch-up; the live feed skips them.</summary>
     private long _sentUpTo;
+
+    private ActiveFilters _filters = ActiveFilters.None;
+    private long _filtersRead;
+
+    /// <summary>The viewer's filters, read when the stream opens and again whenever they change (see <see cref="StreamFilters"/>).</summary>
+    public ActiveFilters Filters
+    {
+        get
+        {
+            lock (_lock)
+                return _filters;
+        }
+    }
+
+    /// <summary>Takes filters from read number <paramref name="read"/>, unless those of a later read are already here: reads can finish out of order.</summary>
+    public void OfferFilters(ActiveFilters filters, long read)
+    {
+        lock (_lock)
+        {
+            if (read <= _filtersRead)
+                return;
+            _filters = filters;
+            _filtersRead = read;
+        }
+    }
 
     /// <summary>A live event: queued, or held until the catch-up is done.</summary>
     public void Deliver(StreamMessage message)

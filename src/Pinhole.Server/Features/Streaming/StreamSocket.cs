@@ -142,9 +142,10 @@ public static class StreamSocket
             {
                 ["stream"] = new JsonArray(message.Stream.Names.Select(n => (JsonNode?)n).ToArray()),
                 ["event"] = message.Event,
-                ["payload"] = message.Payload,
-                ["id"] = message.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
+            if (message.Payload is not null)
+                json["payload"] = message.Payload;
+            json["id"] = message.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await SendAsync(socket, sending, json.ToJsonString(), cancellationToken);
         }
     }

@@ -18,6 +18,7 @@ public static class StreamingEndpoints
         .AddSingleton<StreamAudience>()
         .AddSingleton<StreamEvents>()
         .AddSingleton<StreamCatchUp>()
+        .AddSingleton<StreamFilters>()
         .AddSingleton<IStreamSignal>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<PinholeOptions>>().Value;
@@ -91,8 +92,9 @@ public static class StreamingEndpoints
                 }
                 if (!ready)
                     return; // dropped for falling behind: the client reconnects with its Last-Event-ID
+                // An event without a payload (filters_changed) says "undefined", as Mastodon's does: EventSource drops an event with no data.
                 while (queue.Reader.TryRead(out var message))
-                    await response.WriteAsync($"id: {message.Id.ToString(CultureInfo.InvariantCulture)}\nevent: {message.Event}\ndata: {message.Payload}\n\n", ending.Token);
+                    await response.WriteAsync($"id: {message.Id.ToString(CultureInfo.InvariantCulture)}\nevent: {message.Event}\ndata: {message.Payload ?? "undefined"}\n\n", ending.Token);
                 await response.Body.FlushAsync(ending.Token);
             }
         }

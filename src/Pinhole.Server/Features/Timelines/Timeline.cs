@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Pinhole.Data;
+using Pinhole.Server.Features.CustomFilters;
 using Pinhole.Server.Features.Statuses;
 using Pinhole.Server.MastodonApi;
 using Pinhole.Server.MastodonApi.Entities;
@@ -9,7 +10,9 @@ namespace Pinhole.Server.Features.Timelines;
 
 /// <summary>
 /// A timeline is one SQL query that yields a page of (cursor, status id) pairs newest first; this runs it
-/// with Mastodon's paging, renders the statuses for the viewer and sets the <c>Link</c> header.
+/// with Mastodon's paging, renders the statuses for the viewer (with the viewer's filters of the timeline's context,
+/// if it has one: matching posts carry <c>filtered</c>, and hidden ones make way for the next) and sets the
+/// <c>Link</c> header.
 /// </summary>
 public static class Timeline
 {
@@ -21,9 +24,12 @@ public static class Timeline
 
     /// <param name="select">SELECT … AS cursor, … AS status_id FROM … WHERE …, without ORDER BY or LIMIT.</param>
     /// <param name="cursor">The column the page is cut on (usually the status id).</param>
+    /// <param name="filterContext">Where the viewer's filters apply to this timeline (<see cref="FilterContexts"/>); null: nowhere.</param>
     public static Task<IReadOnlyList<Status>> ReadAsync(
-        HttpContext http, DbConnection connection, StatusViews views, long viewer, string select, string cursor, object parameters, CancellationToken cancellationToken) =>
-        ReadAsync(http, connection, views, viewer, page => $"{select} {page.Bounds(cursor)} ORDER BY {page.OrderBy(cursor)} LIMIT @page_limit", parameters, cancellationToken);
+        HttpContext http, DbConnection connection, StatusViews views, long viewer, string select, string cursor, object parameters, CancellationToken cancellationToken,
+        string? filterContext = null) =>
+        ReadAsync(http, connection, views, viewer, page => $"{select} {page.Bounds(cursor)} ORDER BY {page.OrderBy(cursor)} LIMIT @page_limit", parameters, cancellationToken,
+            filterContext: filterContext);
 
     /// <param name="query">The whole query for a page, bounds, order and @page_limit included, for queries that cut the page inside.</param>
     /// <param name="recentFirst">
@@ -33,30 +39,34 @@ public static class Timeline
     /// </param>
     public static async Task<IReadOnlyList<Status>> ReadAsync(
         HttpContext http, DbConnection connection, StatusViews views, long viewer, Func<Page, string> query, object parameters,
-        CancellationToken cancellationToken, (IReadOnlyList<TimeSpan> Windows, DateTimeOffset Now)? recentFirst = null)
+        CancellationToken cancellationToken, (IReadOnlyList<TimeSpan> Windows, DateTimeOffset Now)? recentFirst = null, string? filterContext = null)
     {
-        var page = Page.From(http.Request);
+        var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var filters = filterContext is null ? FilterScope.Nothing : (await ActiveFilters.LoadAsync(connection, viewer, cancellationToken)).In(filterContext, now);
 
         async Task<List<Entry>> FetchAsync(Page cut)
         {
             var arguments = cut.AddTo(new DynamicParameters(parameters));
             arguments.Add("viewer", viewer);
-            arguments.Add("now", http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds());
+            arguments.Add("now", now.ToUnixTimeMilliseconds());
             return cut.Newest(await connection.QueryAsync<Entry>(connection.Command(query(cut), arguments, cancellationToken: cancellationToken)));
         }
 
-        List<Entry>? entries = null;
-        foreach (var window in recentFirst?.Windows ?? [])
+        async Task<List<Entry>> FetchPageAsync(Page page)
         {
-            if (page.Recent(window, recentFirst!.Value.Now) is not { } recent)
-                break;
-            entries = await FetchAsync(recent);
-            if (entries.Count >= page.Limit)
-                break;
+            List<Entry>? entries = null;
+            foreach (var window in recentFirst?.Windows ?? [])
+            {
+                if (page.Recent(window, recentFirst!.Value.Now) is not { } recent)
+                    break;
+                entries = await FetchAsync(recent);
+                if (entries.Count >= page.Limit)
+                    return entries;
+            }
+            return await FetchAsync(page);
         }
-        if (entries is null || entries.Count < page.Limit)
-            entries = await FetchAsync(page);
-        PageLinks.Add(http, entries.FirstOrDefault()?.Cursor, entries.LastOrDefault()?.Cursor);
-        return await views.RenderAsync(connection, viewer, entries.Select(e => e.StatusId).ToList(), cancellationToken);
+
+        return await FilteredPage.ReadAsync(http, Page.From(http.Request), FetchPageAsync, e => e.Cursor,
+            entries => views.RenderAsync(connection, viewer, entries.Select(e => e.StatusId).ToList(), cancellationToken, filters), FilterScope.Hides);
     }
 }

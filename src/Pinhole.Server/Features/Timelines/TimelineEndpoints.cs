@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pinhole.Data;
 using Pinhole.Server.Features.Accounts;
+using Pinhole.Server.Features.CustomFilters;
 using Pinhole.Server.Features.Statuses;
 using Pinhole.Server.MastodonApi;
 using Pinhole.Server.MastodonApi.Entities;
@@ -47,7 +48,8 @@ public static class TimelineEndpoints
         for (var i = 0; i < tags.Count && tags.Count <= SeparateTagsLimit; i++)
             parameters.Add(FollowedTag(i), tags[i]);
         return await Timeline.ReadAsync(http, connection, views, viewer,
-            page => HomeQuery(db.Dialect, page, tags.Count), parameters, cancellationToken, recentFirst: (HomeWindows, now));
+            page => HomeQuery(db.Dialect, page, tags.Count), parameters, cancellationToken, recentFirst: (HomeWindows, now),
+            filterContext: FilterContexts.Home);
     }
 
     /// <summary>
@@ -159,7 +161,7 @@ public static class TimelineEndpoints
             WHERE s.visibility = 0 AND s.reblog_of_id IS NULL {onlyMedia}
               AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id = s.account_id)
               AND {VisibleTo.Viewer("s")} AND {FeedFilter.Shown("s")}
-            """, "s.id", new { }, cancellationToken));
+            """, "s.id", new { }, cancellationToken, FilterContexts.Public));
     }
 
     /// <summary>
@@ -200,10 +202,11 @@ public static class TimelineEndpoints
             $"""
             SELECT {(tagIds.Length == 1 ? "" : "DISTINCT")} st.status_id AS cursor, st.status_id FROM status_tags st JOIN statuses s ON s.id = st.status_id
             WHERE {tagMatch} AND {string.Join(" AND ", conditions)}
-            """, "st.status_id", parameters, cancellationToken));
+            """, "st.status_id", parameters, cancellationToken, FilterContexts.Public));
     }
 
-    private static async Task<Ok<IReadOnlyList<Status>>> AccountStatuses(long id, HttpContext http, Caller caller, Db db, StatusViews views, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<Status>>> AccountStatuses(long id, HttpContext http, Caller caller, Db db, StatusViews views, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var query = RequestParams.FromQuery(http.Request.Query);
         var viewer = caller.AccountId ?? 0;
@@ -217,7 +220,9 @@ public static class TimelineEndpoints
                 SELECT p.status_id FROM pins p JOIN statuses s ON s.id = p.status_id
                 WHERE p.account_id = @id AND {VisibleTo.Viewer("s")} ORDER BY p.created_at DESC
                 """, new { id, viewer }, cancellationToken: cancellationToken));
-            return TypedResults.Ok(await views.RenderAsync(connection, viewer, pinned.ToList(), cancellationToken));
+            var filters = (await ActiveFilters.LoadAsync(connection, viewer, cancellationToken)).In(FilterContexts.Account, time.GetUtcNow());
+            return TypedResults.Ok<IReadOnlyList<Status>>((await views.RenderAsync(connection, viewer, pinned.ToList(), cancellationToken, filters))
+                .Where(s => !FilterScope.Hides(s)).ToList());
         }
 
         var conditions = new List<string>();
@@ -235,7 +240,7 @@ public static class TimelineEndpoints
             $"""
             SELECT s.id AS cursor, s.id AS status_id FROM statuses s
             WHERE s.account_id = @id AND {VisibleTo.Viewer("s")}{extra}
-            """, "s.id", new { id, tagged = tagged is null ? null : StatusText.NormalizeTag(tagged) }, cancellationToken));
+            """, "s.id", new { id, tagged = tagged is null ? null : StatusText.NormalizeTag(tagged) }, cancellationToken, FilterContexts.Account));
     }
 
     /// <summary>The viewer's favourites, most recently favourited first, paged by the favourite (not the post).</summary>

@@ -36,6 +36,10 @@ public sealed record Status
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? Pinned { get; init; }
 
+    /// <summary>The viewer's filters that match this post where it is shown (home, public, a thread, …); left out when none do.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<FilterResult>? Filtered { get; init; }
+
     public required string Content { get; init; }
     public required Status? Reblog { get; init; }
 
