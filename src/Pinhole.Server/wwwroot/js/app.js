@@ -98,7 +98,11 @@ function carousel(element) {
 }
 
 /** Brings posts added to the page later (live, or the next page) to life as those it came with. */
-core.enhance = root => root.querySelectorAll('[data-carousel]').forEach(carousel);
+core.enhance = root => {
+  root.querySelectorAll('[data-carousel]').forEach(carousel);
+  // BlurHash placeholders, decoded by a module of their own only where a picture is still on its way.
+  if (root.querySelector('[data-blurhash]:not([data-blurhash=""])')) core.load('blurhash').then(module => module.paint(root));
+};
 core.enhance(document);
 
 // Feeds that grow (new posts live, older ones as the reader scrolls), only where there is one.
