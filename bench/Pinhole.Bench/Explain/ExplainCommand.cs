@@ -272,7 +272,7 @@ public static class ExplainCommand
         Console.WriteLine("### Home sweep: every account's first home page query, as the server runs it");
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"The six-hour window first, then two days, then the whole history, until one holds 20 posts one connection, one account after another; {total / 1000:F1} s in all."));
+            $"The six-hour window first, then two days, then the whole history, until one holds 20 posts; one connection, one account after another; {total / 1000:F1} s in all."));
         Console.WriteLine();
         Console.WriteLine("| accounts | count | mean ms | p50 | p90 | p99 | max | share of all the time |");
         Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|--:|");

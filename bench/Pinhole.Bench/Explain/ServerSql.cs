@@ -48,6 +48,8 @@ public static class ServerSql
         SELECT target_account_id AS author FROM follows WHERE account_id = @viewer
             AND target_account_id NOT IN (SELECT la.account_id FROM lists l JOIN list_accounts la ON la.list_id = l.id
                                           WHERE l.account_id = @viewer AND l.exclusive = TRUE)
+            AND target_account_id NOT IN (SELECT m.target_account_id FROM mutes m WHERE m.account_id = @viewer
+                                          AND (m.expires_at IS NULL OR m.expires_at > @now))
         UNION ALL SELECT @viewer
         """;
 

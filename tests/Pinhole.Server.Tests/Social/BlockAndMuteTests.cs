@@ -114,14 +114,18 @@ public sealed class BlockAndMuteTests
         await using var app = await PinholeApp.StartAsync();
         var minji = await app.RegisterAsync("minji");
         var noisy = await app.RegisterAsync("noisy");
+        await minji.FollowAsync(noisy);
+        var post = await noisy.PostStatusAsync("back soon");
 
         var relationship = await minji.Client.PostFormAsync($"/api/v1/accounts/{noisy.Id}/mute", ("duration", "1"));
         var expires = DateTimeOffset.Parse(relationship["muting_expires_at"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(expires, DateTimeOffset.UtcNow.AddSeconds(-5), DateTimeOffset.UtcNow.AddSeconds(5));
+        Assert.Empty(await minji.Client.GetArrayAsync("/api/v1/timelines/home"));
 
         app.Clock.Advance(TimeSpan.FromSeconds(2));
         Assert.False((await minji.Client.GetArrayAsync($"/api/v1/accounts/relationships?id[]={noisy.Id}"))[0]!["muting"]!.GetValue<bool>());
         Assert.Empty(await minji.Client.GetArrayAsync("/api/v1/mutes"));
+        Assert.Equal([post.Id()], (await minji.Client.GetArrayAsync("/api/v1/timelines/home")).Ids());
     }
 
     [Theory]

@@ -61,12 +61,17 @@ public static class TimelineEndpoints
 
     private static string FollowedTag(int index) => "followed_tag" + index.ToString(CultureInfo.InvariantCulture);
 
-    // Whom home reads: the viewer and whom they follow, except the members of their exclusive lists.
+    // Whom home reads: the viewer and whom they follow, except the members of their exclusive lists and whom they
+    // mute. A muted account is left out here rather than its posts filtered one by one: a reader who mutes a busy
+    // account they follow would otherwise walk past everything it wrote to fill a page (home's p99 over every reader
+    // of the benchmark's dataset went from 13-18 ms to under 2 ms). Blocks need no such care: a block ends the follow.
     private const string HomeAuthors =
         """
         SELECT target_account_id AS author FROM follows WHERE account_id = @viewer
             AND target_account_id NOT IN (SELECT la.account_id FROM lists l JOIN list_accounts la ON la.list_id = l.id
                                           WHERE l.account_id = @viewer AND l.exclusive = TRUE)
+            AND target_account_id NOT IN (SELECT m.target_account_id FROM mutes m WHERE m.account_id = @viewer
+                                          AND (m.expires_at IS NULL OR m.expires_at > @now))
         UNION ALL SELECT @viewer
         """;
 
