@@ -2,12 +2,12 @@
 # Installs the Debian packages Pinhole needs, only those missing.
 #   scripts/install-deps.sh run    what the server needs (libvips, ffmpeg with ffprobe)
 #   scripts/install-deps.sh test   plus what the test suite drives (libvips' CLI, exiftool, PostgreSQL, Node.js
-#                                  and npm for tus-js-client)
+#                                  and npm for tus-js-client, Chromium for the web app's browser tests)
 set -euo pipefail
 
 packages=(libvips42 ffmpeg libsqlite3-0 libicu72)
 if [ "${1:-run}" = "test" ]; then
-  packages+=(libvips-tools libimage-exiftool-perl postgresql nodejs)
+  packages+=(libvips-tools libimage-exiftool-perl postgresql nodejs chromium)
   # A nodejs from NodeSource carries its own npm and conflicts with Debian's npm package.
   command -v npm >/dev/null || packages+=(npm)
 fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test project: media on real libvips, and the API over real HTTP twice, on SQLite and on a
-# throwaway PostgreSQL started here on loopback. The last line sums them all: "N passed, N failed[, N skipped]".
+# Runs every test project: media on real libvips, the API over real HTTP twice, on SQLite and on a throwaway
+# PostgreSQL started here on loopback, and the web pages in headless Chromium. The last line sums them all:
+# "N passed, N failed[, N skipped]".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,11 +36,13 @@ run() { # label, project, extra environment...
 run media Pinhole.Media.Tests
 run api-sqlite Pinhole.Server.Tests PINHOLE_TEST_DATABASE=sqlite
 run api-postgres Pinhole.Server.Tests PINHOLE_TEST_DATABASE=postgres
+# The pages in Chromium, once: the pages read through the same services the API suite runs on both databases.
+run web Pinhole.Web.Tests PINHOLE_TEST_DATABASE=sqlite
 
 # xunit's XML report holds one <assembly> element per run, with total/passed/failed/skipped attributes.
 sum() { cat "$results"/*.xml 2>/dev/null | grep -o "<assembly [^>]*" | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*" | awk '{ s += $1 } END { print s + 0 }'; }
 passed=$(sum passed); failed=$(sum failed); skipped=$(sum skipped)
-expected=3; reported=$(ls "$results"/*.xml 2>/dev/null | wc -l)
+expected=4; reported=$(ls "$results"/*.xml 2>/dev/null | wc -l)
 if [ "$reported" -lt "$expected" ]; then
   echo "Only $reported of $expected test runs produced a report."
   failed=$(( ${failed:-0} + 1 ))

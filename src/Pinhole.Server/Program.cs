@@ -50,6 +50,7 @@ api.MapPlaces().MapOrganizations();
 app.MapMedia(api);
 app.MapFeeds(api);
 app.MapOAuth().MapAuthorizePages().MapDiscovery();
+app.MapWebPages();
 app.MapHealthChecks("/health");
 
 await app.RunAsync();

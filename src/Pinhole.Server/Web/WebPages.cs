@@ -1,12 +1,15 @@
+using System.IO.Compression;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.ResponseCompression;
 using Pinhole.Server.Hosting;
 
 namespace Pinhole.Server.Web;
 
 /// <summary>
 /// Server-rendered pages: Razor components returned from endpoints, a cookie session, anti-forgery tokens on
-/// every form, and a strict Content-Security-Policy (no inline or third-party scripts, styles or images).
+/// every form, and a strict Content-Security-Policy (no inline or third-party scripts, styles or images). Pages
+/// leave compressed; the files they use are compressed ahead of time and cached by their hash.
 /// </summary>
 public static class WebPages
 {
@@ -39,6 +42,19 @@ public static class WebPages
         var dataDir = builder.Configuration[$"{PinholeOptions.Section}:{nameof(PinholeOptions.DataDir)}"] ?? new PinholeOptions().DataDir;
         builder.Services.AddDataProtection().SetApplicationName("Pinhole")
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys")));
+        builder.Services.AddSingleton<StaticAssets>();
+        builder.Services.AddSingleton<WebSessions>();
+        builder.Services.Configure<RouteOptions>(WebRoutes.AddConstraints);
+        // Pages only (files are compressed ahead of time, the API is left as it is). Over HTTPS too: the one secret a
+        // page carries for its scripts is masked afresh on every response, so its compressed size tells nothing.
+        builder.Services.AddResponseCompression(options =>
+        {
+            options.EnableForHttps = true;
+            options.MimeTypes = ["text/html"];
+            options.Providers.Add<BrotliCompressionProvider>();
+            options.Providers.Add<GzipCompressionProvider>();
+        });
+        builder.Services.Configure<BrotliCompressionProviderOptions>(options => options.Level = CompressionLevel.Optimal);
         return builder;
     }
 
@@ -60,15 +76,31 @@ public static class WebPages
                     var formAction = context.Items[FormActionItem] is string extra ? $"'self' {extra}" : "'self'";
                     headers.ContentSecurityPolicy =
                         $"default-src 'none'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; " +
-                        $"script-src 'self'; connect-src 'self'; font-src 'self'; form-action {formAction}; " +
+                        $"script-src 'self'; connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; form-action {formAction}; " +
                         "frame-ancestors 'none'; base-uri 'none'";
                     headers.XFrameOptions = "DENY";
+                    // A signed-in page carries its reader's token: only their browser may keep it, and must ask again.
+                    headers.CacheControl = "private, no-cache";
                 }
                 return Task.CompletedTask;
             });
             await next(context);
         });
-        app.UseStaticFiles();
+        app.UseResponseCompression();
+        var assets = app.Services.GetRequiredService<StaticAssets>();
+        app.Use(async (context, next) =>
+        {
+            if (!await assets.TryServeAsync(context))
+                await next(context);
+        });
+        return app;
+    }
+
+    /// <summary>The web app's pages, each showing the API's refusals as a page of their own.</summary>
+    public static IEndpointRouteBuilder MapWebPages(this IEndpointRouteBuilder app)
+    {
+        var pages = app.MapGroup("").AddEndpointFilter(WebForms.ShowRefusals);
+        pages.MapFeedPages().MapProfilePages().MapPostPages().MapAccountPages().MapComposePages();
         return app;
     }
 }

@@ -108,9 +108,12 @@ public sealed class VisibilityMatrixTests
         }
 
         var root = await author.PostStatusAsync("A public thread start");
-        // The post under test names a place of its own: a place is known to whoever may see a post there.
+        // A photo, so that the pages showing only photos and videos (explore, the front page) are walked too; and a
+        // place of its own: a place is known to whoever may see a post there.
+        using var upload = await author.Client.SendUploadAsync(await TestImages.PngAsync(64, 48), "photo.png", "image/png");
+        var photo = (await Api.ReadSuccessAsync(upload)).Id();
         var post = await author.Client.PostFormAsync("/api/v1/statuses", ("status", "@mentioned the post under test about matrixword #matrix"), ("visibility", visibility),
-            ("in_reply_to_id", root.Id()), ("pinhole_place[name]", "Matrix Hill"), ("pinhole_place[latitude]", "39.03"), ("pinhole_place[longitude]", "125.75"));
+            ("in_reply_to_id", root.Id()), ("media_ids[]", photo), ("pinhole_place[name]", "Matrix Hill"), ("pinhole_place[latitude]", "39.03"), ("pinhole_place[longitude]", "125.75"));
         var place = post["pinhole"]!["place"]!.Id();
         await author.Client.PostFormAsync($"/api/v1/statuses/{post.Id()}/favourite");
         await author.Client.PostFormAsync($"/api/v1/statuses/{post.Id()}/bookmark");
@@ -170,6 +173,7 @@ public sealed class VisibilityMatrixTests
             await AssertListedAsync(client, "/api/v1/timelines/public", null, post, visibility == "public" && shown, because + ": public timeline");
             await AssertListedAsync(client, "/api/v1/timelines/tag/matrix", null, post, visibility == "public" && shown, because + ": tag timeline");
             await AssertListedAsync(client, "/api/v1/trends/statuses", null, post, visibility == "public" && shown, because + ": trends");
+            await AssertPagesAsync(app, viewer == Viewer.Anonymous ? null : users[viewer], visibility, viewer, post.Id(), root.Id(), because);
             await AssertPlaceAsync(client, place, post, visibility, viewer, because);
             await AssertTravelsAsync(app, client, author, post, visibility, because);
             if (viewer == Viewer.Anonymous)
@@ -211,6 +215,38 @@ public sealed class VisibilityMatrixTests
             using var reply = await client.PostAsync("/api/v1/statuses", Api.Form(("status", "a reply"), ("in_reply_to_id", post.Id())), Cancel);
             Assert.True(reply.StatusCode == status, $"{because}: reply gave {reply.StatusCode}");
         }
+    }
+
+    /// <summary>The web pages, read as the viewer in a browser (a cookie session): the same rules as the API.</summary>
+    private static async Task AssertPagesAsync(PinholeApp app, TestUser? user, string visibility, Viewer viewer, string postId, string rootId, string because)
+    {
+        using var pages = user is null ? new PageSession(app) : await PageSession.SignInAsync(app, user.Username);
+        var visible = CanSee(visibility, viewer);
+        var shown = InFeeds(visibility, viewer);
+        var page = await pages.GetAsync($"/@author/{postId}");
+        Assert.True((visible ? HttpStatusCode.OK : HttpStatusCode.NotFound) == page.Status, $"{because}: post page gave {page.Status}");
+        Assert.True(visible == page.Html.Contains("the post under test", StringComparison.Ordinal), $"{because}: post page text");
+
+        var expectations = new List<(string Path, bool Listed)>
+        {
+            ("/@author", visible),
+            ("/tags/matrix", visibility == "public" && shown),
+            ("/tags/matrix?window=hour", visibility == "public" && shown),
+            ("/explore", visibility == "public" && shown),
+            ("/", user is null ? visibility == "public" && shown : viewer == Viewer.Author || (viewer == Viewer.Follower && visible)),
+        };
+        if (viewer != Viewer.BlockedByAuthor)
+            expectations.Add(($"/@author/{rootId}", shown));
+        if (user is not null && viewer != Viewer.Author)
+            expectations.Add(("/notifications", viewer == Viewer.Mentioned));
+        foreach (var (path, listed) in expectations)
+        {
+            var shownOn = await pages.GetAsync(path);
+            Assert.True(shownOn.Status == HttpStatusCode.OK, $"{because}: page {path} gave {shownOn.Status}");
+            Assert.True(listed == shownOn.Shows(postId), $"{because}: page {path}: expected {(listed ? "listed" : "absent")}");
+        }
+        if (viewer == Viewer.BlockedByAuthor)
+            Assert.Equal(HttpStatusCode.NotFound, (await pages.GetAsync($"/@author/{rootId}")).Status);
     }
 
     /// <summary>The place on the post: seen with the post; listed in search and nearby, and its timeline showing it, only for a public one in the viewer's feeds.</summary>

@@ -60,10 +60,10 @@ public static class FollowEndpoints
         return await RelationshipAsync(db, time, caller.Account, id, cancellationToken);
     }
 
-    private static Task<Ok<IReadOnlyList<Account>>> Followers(long id, HttpContext http, Db db, AccountViews accounts, CancellationToken cancellationToken) =>
+    internal static Task<Ok<IReadOnlyList<Account>>> Followers(long id, HttpContext http, Db db, AccountViews accounts, CancellationToken cancellationToken) =>
         ListAsync(http, db, accounts, id, "SELECT f.id AS cursor, f.account_id FROM follows f WHERE f.target_account_id = @id", cancellationToken);
 
-    private static Task<Ok<IReadOnlyList<Account>>> Following(long id, HttpContext http, Db db, AccountViews accounts, CancellationToken cancellationToken) =>
+    internal static Task<Ok<IReadOnlyList<Account>>> Following(long id, HttpContext http, Db db, AccountViews accounts, CancellationToken cancellationToken) =>
         ListAsync(http, db, accounts, id, "SELECT f.id AS cursor, f.target_account_id AS account_id FROM follows f WHERE f.account_id = @id", cancellationToken);
 
     private static async Task<Ok<IReadOnlyList<Relationship>>> GetRelationships(HttpContext http, Caller caller, Db db, TimeProvider time, CancellationToken cancellationToken)

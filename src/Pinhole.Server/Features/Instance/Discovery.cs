@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Pinhole.Data;
 using Pinhole.Server.Hosting;
-using Pinhole.Server.Web.Pages;
 
 namespace Pinhole.Server.Features.Instance;
 
@@ -16,27 +15,7 @@ public static class Discovery
         app.MapGet("/.well-known/webfinger", WebFinger);
         app.MapGet("/.well-known/nodeinfo", NodeInfoLinks);
         app.MapGet("/nodeinfo/2.0", NodeInfo);
-        app.MapGet("/", Home);
         return app;
-    }
-
-    /// <summary>What someone opening the server's address in a browser sees: what it is and how to join.</summary>
-    private static async Task<RazorComponentResult<HomePage>> Home(Db db, IOptions<PinholeOptions> options, PublicUrl urls, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        var counts = await connection.QuerySingleAsync<NodeCounts>(connection.Command(
-            "SELECT (SELECT COUNT(*) FROM users) AS total, (SELECT COUNT(*) FROM statuses WHERE reblog_of_id IS NULL) AS posts",
-            cancellationToken: cancellationToken));
-        var settings = options.Value;
-        return new RazorComponentResult<HomePage>(new
-        {
-            settings.Title,
-            settings.Description,
-            urls.Domain,
-            People = counts.Total,
-            counts.Posts,
-            RegistrationsOpen = settings.Registrations != RegistrationMode.Closed,
-        });
     }
 
     private static async Task<IResult> WebFinger(string? resource, PublicUrl urls, Db db, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pinhole.Data;
@@ -28,13 +29,19 @@ public static class NotificationEndpoints
     /// <summary>Notifications about a post a <c>hide</c> filter of the notifications context matches are left out (the page reads on to stay full).</summary>
     private static async Task<Ok<IReadOnlyList<Notification>>> List(HttpContext http, Caller caller, Db db, NotificationViews views, TimeProvider time, CancellationToken cancellationToken)
     {
-        var query = RequestParams.FromQuery(http.Request.Query);
-        var now = time.GetUtcNow();
         await using var connection = await db.OpenAsync(cancellationToken);
-        var filters = (await ActiveFilters.LoadAsync(connection, caller.Account, cancellationToken)).In(FilterContexts.Notifications, now);
-        return TypedResults.Ok(await FilteredPage.ReadAsync(http, Page.From(http.Request, defaultLimit: 40, maxLimit: 80), async page =>
+        return TypedResults.Ok(await ReadAsync(http, connection, views, caller.Account, time.GetUtcNow(), cancellationToken));
+    }
+
+    /// <summary>A page of the viewer's notifications, paged and narrowed by the request's query; the web app's notifications page reads it too.</summary>
+    internal static async Task<IReadOnlyList<Notification>> ReadAsync(HttpContext http, DbConnection connection, NotificationViews views, long viewer, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var query = RequestParams.FromQuery(http.Request.Query);
+        var filters = (await ActiveFilters.LoadAsync(connection, viewer, cancellationToken)).In(FilterContexts.Notifications, now);
+        return await FilteredPage.ReadAsync(http, Page.From(http.Request, defaultLimit: 40, maxLimit: 80), async page =>
             {
-                var parameters = page.AddTo(new DynamicParameters(new { viewer = caller.Account, now = now.ToUnixTimeMilliseconds() }));
+                var parameters = page.AddTo(new DynamicParameters(new { viewer, now = now.ToUnixTimeMilliseconds() }));
                 var requested = NotificationViews.Requested(query, parameters);
                 return page.Newest(await connection.QueryAsync<NotificationViews.Row>(connection.Command(
                     $"""
@@ -43,8 +50,8 @@ public static class NotificationEndpoints
                     ORDER BY {page.OrderBy("n.id")} LIMIT @page_limit
                     """, parameters, cancellationToken: cancellationToken)));
             },
-            row => row.Id, rows => views.RenderAsync(connection, caller.Account, rows, cancellationToken, filters),
-            notification => notification.Status is { } status && FilterScope.Hides(status)));
+            row => row.Id, rows => views.RenderAsync(connection, viewer, rows, cancellationToken, filters),
+            notification => notification.Status is { } status && FilterScope.Hides(status));
     }
 
     private static async Task<Ok<Notification>> Get(long id, Caller caller, Db db, NotificationViews views, TimeProvider time, CancellationToken cancellationToken)

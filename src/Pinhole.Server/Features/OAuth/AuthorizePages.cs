@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -58,7 +57,8 @@ public static class AuthorizePages
     private static RazorComponentResult<SignInPage> SignInPage(string? returnUrl, string? login, string? message, int status) =>
         new(new { ReturnUrl = returnUrl, Login = login, Message = message }) { StatusCode = status };
 
-    private static async Task<IResult> SignIn([FromForm] SignInForm form, HttpContext http, Passwords passwords, CancellationToken cancellationToken)
+    // The session is a token of the web app (see WebSessions): issued here, revoked at sign-out.
+    private static async Task<IResult> SignIn([FromForm] SignInForm form, HttpContext http, Passwords passwords, WebSessions sessions, CancellationToken cancellationToken)
     {
         var user = await passwords.VerifyAsync(form.Login, form.Password, cancellationToken);
         if (user is null)
@@ -66,15 +66,14 @@ public static class AuthorizePages
         if (!user.Approved)
             return SignInPage(form.ReturnUrl, form.Login, "Your account is waiting for approval by this server's team.", StatusCodes.Status403Forbidden);
 
-        var identity = new ClaimsIdentity([new Claim(Caller.AccountClaim, user.AccountId.ToString(CultureInfo.InvariantCulture))], CookieScheme);
-        await http.SignInAsync(CookieScheme, new ClaimsPrincipal(identity), new AuthenticationProperties { IsPersistent = true });
-        return TypedResults.LocalRedirect(LocalOnly(form.ReturnUrl));
+        await sessions.SignInAsync(http, user.AccountId, cancellationToken);
+        return TypedResults.LocalRedirect(WebRoutes.LocalOnly(form.ReturnUrl));
     }
 
-    private static async Task<IResult> SignOut([FromForm] SignOutForm form, HttpContext http)
+    private static async Task<IResult> SignOut([FromForm] SignOutForm form, HttpContext http, WebSessions sessions, CancellationToken cancellationToken)
     {
-        await http.SignOutAsync(CookieScheme);
-        return TypedResults.LocalRedirect("/auth/sign_in?return_url=" + Uri.EscapeDataString(LocalOnly(form.ReturnUrl)));
+        await sessions.SignOutAsync(http, cancellationToken);
+        return TypedResults.LocalRedirect("/auth/sign_in?return_url=" + Uri.EscapeDataString(WebRoutes.LocalOnly(form.ReturnUrl)));
     }
 
     private static async Task<IResult> Authorize(HttpContext http, Apps apps, Db db, CancellationToken cancellationToken)
@@ -172,11 +171,6 @@ public static class AuthorizePages
         var extra = string.Join('&', pairs.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}"));
         return uri + (uri.Contains('?', StringComparison.Ordinal) ? "&" : "?") + extra;
     }
-
-    private static string LocalOnly(string? returnUrl) =>
-        !string.IsNullOrEmpty(returnUrl) && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-            ? returnUrl
-            : "/";
 
     // Browsers apply the page's form-action policy to the redirect that follows a form post, so the consent page
     // must name the app's redirect target or its own Authorize button would be blocked.

@@ -198,7 +198,7 @@ public static class StatusEndpoints
         return TypedResults.Ok(new StatusSource(row.Id.ToString(CultureInfo.InvariantCulture), row.Text, row.SpoilerText));
     }
 
-    private static async Task<Ok<StatusContext>> Context(long id, Caller caller, Db db, StatusViews views, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<Ok<StatusContext>> Context(long id, Caller caller, Db db, StatusViews views, TimeProvider time, CancellationToken cancellationToken)
     {
         var viewer = caller.AccountId ?? 0;
         await using var connection = await db.OpenAsync(cancellationToken);

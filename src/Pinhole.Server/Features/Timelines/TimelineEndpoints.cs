@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,18 +31,25 @@ public static class TimelineEndpoints
     private static async Task<Ok<IReadOnlyList<Status>>> Home(HttpContext http, Caller caller, Db db, StatusViews views, TimeProvider time, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
+        return TypedResults.Ok(await ReadHomeAsync(http, db, connection, views, caller.Account, time.GetUtcNow(), cancellationToken));
+    }
+
+    /// <summary>A page of the viewer's home, paged by the request's query; the web app's home page reads it too.</summary>
+    internal static async Task<IReadOnlyList<Status>> ReadHomeAsync(HttpContext http, Db db, DbConnection connection, StatusViews views, long viewer, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
         // SQLite has no LATERAL: each followed tag gets a subquery of its own (see HomeQuery), so their ids come first.
         var tags = db.Dialect.IsSqlite
             ? (await connection.QueryAsync<long>(connection.Command(
                 $"SELECT tag_id FROM tag_follows WHERE account_id = @viewer ORDER BY tag_id LIMIT {SeparateTagsLimit + 1}",
-                new { viewer = caller.Account }, cancellationToken: cancellationToken))).ToList()
+                new { viewer }, cancellationToken: cancellationToken))).ToList()
             : [];
         var parameters = new DynamicParameters();
         for (var i = 0; i < tags.Count && tags.Count <= SeparateTagsLimit; i++)
             parameters.Add(FollowedTag(i), tags[i]);
-        return TypedResults.Ok(await Timeline.ReadAsync(http, connection, views, caller.Account,
-            page => HomeQuery(db.Dialect, page, tags.Count), parameters, cancellationToken, recentFirst: (HomeWindows, time.GetUtcNow()),
-            filterContext: FilterContexts.Home));
+        return await Timeline.ReadAsync(http, connection, views, viewer,
+            page => HomeQuery(db.Dialect, page, tags.Count), parameters, cancellationToken, recentFirst: (HomeWindows, now),
+            filterContext: FilterContexts.Home);
     }
 
     /// <summary>
