@@ -274,6 +274,9 @@ public sealed class OAuthTests
     [InlineData("write", "/api/v1/timelines/home", "GET")]
     [InlineData("read:accounts", "/api/v1/timelines/home", "GET")]
     [InlineData("write:media", "/api/v1/statuses", "POST")]
+    [InlineData("write", "/api/v1/streaming/user", "GET")]
+    [InlineData("read:statuses", "/api/v1/streaming/user/notification", "GET")]
+    [InlineData("read:accounts", "/api/v1/streaming/hashtag?tag=pyongyang", "GET")]
     public async Task ATokenWithoutTheNeededScopeIsForbidden(string scopes, string path, string method)
     {
         await using var app = await PinholeApp.StartAsync();

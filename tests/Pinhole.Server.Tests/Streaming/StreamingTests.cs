@@ -134,6 +134,27 @@ public sealed class StreamingTests
     }
 
     [Fact]
+    public async Task AnIdleStreamHearsAHeartbeatThatClientsIgnore()
+    {
+        await using var app = await PinholeApp.StartAsync(new Dictionary<string, string?> { ["Pinhole:Streaming:HeartbeatSeconds"] = "1" });
+        using var anonymous = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/streaming/hashtag?tag=pyongyang");
+        using var response = await anonymous.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Cancel);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Cancel));
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        patience.CancelAfter(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(":)", await reader.ReadLineAsync(patience.Token));
+        Assert.Equal("", await reader.ReadLineAsync(patience.Token));
+        var started = Stopwatch.GetTimestamp();
+        // A comment line: EventSource and every SSE parser skip it, NATs and proxies see traffic.
+        Assert.StartsWith(":", await reader.ReadLineAsync(patience.Token));
+        Assert.InRange(Stopwatch.GetElapsedTime(started), TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(5));
+        Assert.Equal("", await reader.ReadLineAsync(patience.Token));
+        Assert.StartsWith(":", await reader.ReadLineAsync(patience.Token));
+    }
+
+    [Fact]
     public async Task TheWebSocketMultiplexesStreamsAndCatchesUpFromASinceId()
     {
         await using var app = await PinholeApp.StartAsync();
