@@ -19,25 +19,25 @@ namespace Pinhole.Server.Web;
 /// </summary>
 public static class OrganizationPages
 {
-    private const string Organization = $"/organizations/{{username:{WebRoutes.Username}}}";
+    private const string OrganizationRoute = $"/organizations/{{username:{WebRoutes.Username}}}";
 
     public static RouteGroupBuilder MapOrganizationPages(this RouteGroupBuilder pages)
     {
         pages.MapGet("/organizations", Mine);
         pages.MapPost("/organizations", Create);
-        pages.MapPost(Organization + "/accept", Accept);
-        pages.MapPost(Organization + "/decline", Decline);
-        pages.MapGet(Organization, Members);
-        pages.MapPost(Organization + "/invite", Invite);
-        pages.MapPost(Organization + "/members/{accountId:long}/role", ChangeRole);
-        pages.MapPost(Organization + "/members/{accountId:long}/remove", Remove);
-        pages.MapPost(Organization + "/credit", Credit);
-        pages.MapPost(Organization + "/review_setting", ReviewSetting);
-        pages.MapPost(Organization + "/leave", Leave);
-        pages.MapGet(Organization + "/review", Review);
-        pages.MapPost(Organization + "/review/{submissionId:long}/approve", Approve);
-        pages.MapPost(Organization + "/review/{submissionId:long}/reject", Reject);
-        pages.MapGet(Organization + "/audit", Audit);
+        pages.MapPost(OrganizationRoute + "/accept", Accept);
+        pages.MapPost(OrganizationRoute + "/decline", Decline);
+        pages.MapGet(OrganizationRoute, Members);
+        pages.MapPost(OrganizationRoute + "/invite", Invite);
+        pages.MapPost(OrganizationRoute + "/members/{accountId:long}/role", ChangeRole);
+        pages.MapPost(OrganizationRoute + "/members/{accountId:long}/remove", Remove);
+        pages.MapPost(OrganizationRoute + "/credit", Credit);
+        pages.MapPost(OrganizationRoute + "/review_setting", ReviewSetting);
+        pages.MapPost(OrganizationRoute + "/leave", Leave);
+        pages.MapGet(OrganizationRoute + "/review", Review);
+        pages.MapPost(OrganizationRoute + "/review/{submissionId:long}/approve", Approve);
+        pages.MapPost(OrganizationRoute + "/review/{submissionId:long}/reject", Reject);
+        pages.MapGet(OrganizationRoute + "/audit", Audit);
         return pages;
     }
 
@@ -236,7 +236,6 @@ public static class OrganizationPages
             Entries = entries,
             Credited = credited,
             Older = entries.Count < Page.From(http.Request, defaultLimit: 40, maxLimit: 80).Limit ? null : WebPaging.NextFromLinkHeader(http),
-            web.Now,
         });
     }
 
