@@ -35,9 +35,9 @@ public sealed class OrganizationStoryTests(Chromium chromium) : IClassFixture<Ch
         await owner.ScreenshotAsync("organization-members");
 
         var phone = guide.Page;
-        await phone.GotoAsync("/notifications");
-        await Assertions.Expect(phone.GetByText("invited you to post for it")).ToBeVisibleAsync();
-        await phone.GetByRole(AriaRole.Link, new() { Name = "Answer" }).ClickAsync();
+        await phone.GotoAsync("/settings");
+        await phone.GetByRole(AriaRole.Link, new() { Name = "Your organisations" }).ClickAsync();
+        await Assertions.Expect(phone.GetByText("You are invited as a contributor.")).ToBeVisibleAsync();
         await guide.ScreenshotAsync("organization-invitation");
         await phone.GetByRole(AriaRole.Button, new() { Name = "Accept the invitation from koryo_tours" }).ClickAsync();
         await Assertions.Expect(phone.Locator("#memberships-title + ul")).ToContainTextAsync("koryo_tours");
@@ -169,6 +169,7 @@ public sealed class OrganizationStoryTests(Chromium chromium) : IClassFixture<Ch
             await Assertions.Expect(stranger.Page.GetByText("You are not a member of this organisation")).ToBeVisibleAsync();
         }
         Assert.Equal(404, (await stranger.Page.GotoAsync("/organizations/stranger"))!.Status);
-        Assert.Empty(stranger.Errors);
+        // Chromium logs each refused page itself as a failed load; nothing else went wrong.
+        Assert.All(stranger.Errors, error => Assert.Contains("the server responded with a status of 40", error, StringComparison.Ordinal));
     }
 }
