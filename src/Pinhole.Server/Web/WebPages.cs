@@ -101,6 +101,7 @@ public static class WebPages
     {
         var pages = app.MapGroup("").AddEndpointFilter(WebForms.ShowRefusals);
         pages.MapFeedPages().MapProfilePages().MapPostPages().MapAccountPages().MapComposePages();
+        pages.MapOrganizationPages().MapPlacePages();
         return app;
     }
 }

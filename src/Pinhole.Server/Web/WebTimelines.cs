@@ -46,6 +46,15 @@ public static class WebTimelines
             WHERE st.tag_id = @tagId AND st.status_id >= @lowest AND s.visibility = 0 AND {VisibleTo.Viewer("s")} AND {FeedFilter.Shown("s")}
             """, "st.status_id", new { tagId, lowest = since is { } start ? Snowflake.LowestIdAt(start) : 0 }, cancellationToken, FilterContexts.Public);
 
+    /// <summary>Public posts at the place since <paramref name="since"/> (null: all), as its API timeline reads them: one range scan of the (place, post) index.</summary>
+    public static Task<IReadOnlyList<Status>> PlaceAsync(HttpContext http, DbConnection connection, StatusViews views, WebContext web, long placeId, DateTimeOffset? since,
+        CancellationToken cancellationToken) =>
+        Timeline.ReadAsync(http, connection, views, web.ViewerId,
+            $"""
+            SELECT s.id AS cursor, s.id AS status_id FROM statuses s
+            WHERE s.place_id = @placeId AND s.id >= @lowest AND s.visibility = 0 AND s.reblog_of_id IS NULL AND {VisibleTo.Viewer("s")} AND {FeedFilter.Shown("s")}
+            """, "s.id", new { placeId, lowest = since is { } start ? Snowflake.LowestIdAt(start) : 0 }, cancellationToken, FilterContexts.Public);
+
     /// <summary>An account's own posts (not its reblogs, nor its comments on others' posts) that the viewer may see, for the profile grid.</summary>
     public static Task<IReadOnlyList<Status>> ProfileAsync(HttpContext http, DbConnection connection, StatusViews views, WebContext web, long accountId, CancellationToken cancellationToken) =>
         Timeline.ReadAsync(http, connection, views, web.ViewerId,

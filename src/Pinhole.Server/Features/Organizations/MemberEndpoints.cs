@@ -21,7 +21,7 @@ public static class MemberEndpoints
     }
 
     /// <summary>Members and open invitations, for the organisation's members only: who works for it is theirs to tell.</summary>
-    private static async Task<Ok<IReadOnlyList<OrganizationMember>>> List(long id, HttpContext http, Caller caller, Db db, OrganizationViews views, CancellationToken cancellationToken)
+    public static async Task<Ok<IReadOnlyList<OrganizationMember>>> List(long id, HttpContext http, Caller caller, Db db, OrganizationViews views, CancellationToken cancellationToken)
     {
         var page = Page.From(http.Request, defaultLimit: 40, maxLimit: 80);
         await using var connection = await db.OpenAsync(cancellationToken);

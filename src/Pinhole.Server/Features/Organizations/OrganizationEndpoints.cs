@@ -42,7 +42,7 @@ public static class OrganizationEndpoints
     }
 
     /// <summary>The organisations the caller belongs to or is invited to, newest membership first.</summary>
-    private static async Task<Ok<IReadOnlyList<Organization>>> Mine(HttpContext http, Caller caller, Db db, OrganizationViews views, CancellationToken cancellationToken)
+    public static async Task<Ok<IReadOnlyList<Organization>>> Mine(HttpContext http, Caller caller, Db db, OrganizationViews views, CancellationToken cancellationToken)
     {
         var page = Page.From(http.Request);
         var state = http.Request.Query["state"].ToString();
@@ -90,7 +90,7 @@ public static class OrganizationEndpoints
     }
 
     /// <summary>Everything done for the organisation, newest first: for its owners, who see who posted whatever the credit says.</summary>
-    private static async Task<Ok<IReadOnlyList<OrganizationAuditEntry>>> Audit(long id, HttpContext http, Caller caller, Db db, OrganizationViews views, CancellationToken cancellationToken)
+    public static async Task<Ok<IReadOnlyList<OrganizationAuditEntry>>> Audit(long id, HttpContext http, Caller caller, Db db, OrganizationViews views, CancellationToken cancellationToken)
     {
         var page = Page.From(http.Request, defaultLimit: 40, maxLimit: 80);
         await using var connection = await db.OpenAsync(cancellationToken);

@@ -46,6 +46,20 @@ public sealed class Organizations(Db db, Snowflake ids, TimeProvider time, Organ
         return id;
     }
 
+    /// <summary>
+    /// An owner turns review of contributors' posts on or off (the web's switch; the API changes it with the
+    /// profile, in one act, on PATCH).
+    /// </summary>
+    public Task SetReviewAsync(long owner, long organization, bool requiresReview, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (connection, transaction) =>
+        {
+            await OrganizationMembers.RequireRoleAsync(connection, transaction, organization, owner, cancellationToken, OrganizationRoles.Owner);
+            await connection.ExecuteAsync(connection.Command(
+                "UPDATE organizations SET requires_review = @requiresReview WHERE account_id = @organization", new { organization, requiresReview }, transaction, cancellationToken));
+            await audit.RecordAsync(connection, transaction, new AuditEntry(organization, owner, AuditActions.Settings,
+                Detail: $"requires_review={(requiresReview ? "true" : "false")}"), cancellationToken);
+        }, cancellationToken);
+
     /// <summary>An owner invites an existing person with a role; they are a member once they accept.</summary>
     public Task InviteAsync(long owner, long organization, long invitee, string? role, CancellationToken cancellationToken) =>
         db.WriteAsync(async (connection, transaction) =>

@@ -24,7 +24,7 @@ public static class ReviewEndpoints
     }
 
     /// <summary>Submissions, newest first; <c>state</c> is <c>pending</c> (the default) or <c>rejected</c>.</summary>
-    private static async Task<Ok<IReadOnlyList<OrganizationSubmission>>> List(long id, HttpContext http, Caller caller, Db db, OrganizationViews views, CancellationToken cancellationToken)
+    public static async Task<Ok<IReadOnlyList<OrganizationSubmission>>> List(long id, HttpContext http, Caller caller, Db db, OrganizationViews views, CancellationToken cancellationToken)
     {
         var page = Page.From(http.Request);
         var state = http.Request.Query["state"].ToString() is { Length: > 0 } asked ? asked : "pending";

@@ -90,12 +90,14 @@ export async function start(core, form) {
       }
       const response = await fetch('/api/v1/statuses', {
         method: 'POST',
-        headers: { Authorization: `Bearer ${core.token}`, 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey },
+        headers: { Authorization: `Bearer ${core.token}`, 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey,
+          ...(form.elements.act_as?.value ? { 'Pinhole-Act-As': form.elements.act_as.value } : {}) },
         body: JSON.stringify({
           status: caption,
           media_ids: files.map(entry => entry.media),
           visibility: form.elements.visibility.value,
           pinhole_wait_for_media: true,
+          ...(form.elements.place.value.trim() ? { pinhole_place: { name: form.elements.place.value.trim() } } : {}),
         }),
       });
       const answer = await response.json().catch(() => ({}));
