@@ -17,7 +17,7 @@ public static class AccountPages
 {
     public static RouteGroupBuilder MapAccountPages(this RouteGroupBuilder pages)
     {
-        pages.MapGet("/auth/sign_up", (IOptions<PinholeOptions> options) => SignUpPage(options.Value, null, null, StatusCodes.Status200OK));
+        pages.MapGet("/auth/sign_up", IResult (IOptions<PinholeOptions> options) => SignUpPage(options.Value, null, null, StatusCodes.Status200OK));
         pages.MapPost("/auth/sign_up", SignUp);
         pages.MapGet("/settings", Settings);
         // A new profile picture may be as large as any photo upload.

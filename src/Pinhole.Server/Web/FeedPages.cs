@@ -42,7 +42,7 @@ public static class FeedPages
     }
 
     /// <summary>What someone who is not signed in sees first: what this server is, how to join, and its latest photos.</summary>
-    private static async Task<RazorComponentResult<LandingPage>> LandingAsync(HttpContext http, WebContext web, System.Data.Common.DbConnection connection,
+    private static async Task<IResult> LandingAsync(HttpContext http, WebContext web, System.Data.Common.DbConnection connection,
         StatusViews views, PinholeOptions settings, PublicUrl urls, CancellationToken cancellationToken)
     {
         var counts = await connection.QuerySingleAsync<NodeCounts>(connection.Command(
@@ -61,7 +61,7 @@ public static class FeedPages
         });
     }
 
-    private static async Task<RazorComponentResult<ExplorePage>> Explore(HttpContext http, WebContext web, Db db, StatusViews views, Trends trends, TagViews tags,
+    private static async Task<IResult> Explore(HttpContext http, WebContext web, Db db, StatusViews views, Trends trends, TagViews tags,
         CancellationToken cancellationToken)
     {
         var trending = await trends.CurrentAsync(cancellationToken);

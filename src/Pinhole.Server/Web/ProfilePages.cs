@@ -26,7 +26,7 @@ public static class ProfilePages
         return pages;
     }
 
-    private static async Task<RazorComponentResult<ProfilePage>> Show(string username, HttpContext http, WebContext web, Db db, AccountViews accounts, StatusViews views,
+    private static async Task<IResult> Show(string username, HttpContext http, WebContext web, Db db, AccountViews accounts, StatusViews views,
         CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
@@ -46,14 +46,14 @@ public static class ProfilePages
         });
     }
 
-    private static Task<RazorComponentResult<PeoplePage>> Followers(string username, HttpContext http, Db db, AccountViews accounts, CancellationToken cancellationToken) =>
+    private static Task<IResult> Followers(string username, HttpContext http, Db db, AccountViews accounts, CancellationToken cancellationToken) =>
         PeopleAsync(username, "followers", http, db, accounts, FollowEndpoints.Followers, cancellationToken);
 
-    private static Task<RazorComponentResult<PeoplePage>> Following(string username, HttpContext http, Db db, AccountViews accounts, CancellationToken cancellationToken) =>
+    private static Task<IResult> Following(string username, HttpContext http, Db db, AccountViews accounts, CancellationToken cancellationToken) =>
         PeopleAsync(username, "following", http, db, accounts, FollowEndpoints.Following, cancellationToken);
 
     /// <summary>Followers or following, through the API's own handler (the same paging and the same rules).</summary>
-    private static async Task<RazorComponentResult<PeoplePage>> PeopleAsync(string username, string which, HttpContext http, Db db, AccountViews accounts,
+    private static async Task<IResult> PeopleAsync(string username, string which, HttpContext http, Db db, AccountViews accounts,
         Func<long, HttpContext, Db, AccountViews, CancellationToken, Task<Ok<IReadOnlyList<Account>>>> list, CancellationToken cancellationToken)
     {
         Account account;

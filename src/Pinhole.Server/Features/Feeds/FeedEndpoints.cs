@@ -92,7 +92,7 @@ public static class FeedEndpoints
     }
 
     /// <summary>The post for another site's iframe, or a small "not available" page (404) for anything not public or unlisted.</summary>
-    private static async Task<RazorComponentResult<EmbedPage>> Embed(string username, long id, HttpContext http, Db db, StatusViews statuses, PublicUrl urls,
+    private static async Task<IResult> Embed(string username, long id, HttpContext http, Db db, StatusViews statuses, PublicUrl urls,
         IOptions<PinholeOptions> options, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);

@@ -46,7 +46,7 @@ public static class AuthorizePages
 
     public static IEndpointRouteBuilder MapAuthorizePages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/auth/sign_in", (string? return_url) => SignInPage(return_url, null, null, StatusCodes.Status200OK));
+        app.MapGet("/auth/sign_in", IResult (string? return_url) => SignInPage(return_url, null, null, StatusCodes.Status200OK));
         app.MapPost("/auth/sign_in", SignIn);
         app.MapPost("/auth/sign_out", SignOut);
         app.MapGet("/oauth/authorize", Authorize);
