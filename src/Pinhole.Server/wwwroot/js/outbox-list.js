@@ -48,10 +48,14 @@ async function begin(core) {
     }
   });
 
+  let again = null;
   const drain = async () => {
+    clearTimeout(again);
     const left = await outbox.drain();
     if (left === 0) return;
-    // Left for later: the worker tries again when the browser is back online, even with this tab closed.
+    // Left for later: the worker tries again when the browser is back online, even with this tab closed; and while
+    // this page is open and the browser says it is online (the server was the trouble), the page tries again.
+    if (navigator.onLine) again = setTimeout(drain, 30000);
     const registration = await worker;
     await registration?.sync?.register(outbox.syncTag).catch(() => undefined);
   };
