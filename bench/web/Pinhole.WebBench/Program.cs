@@ -46,7 +46,7 @@ async Task<(IBrowserContext Context, IPage Page, WireMeter Meter)> PhoneAsync(bo
         HasTouch = true,
     });
     if (dataSaver)
-        await context.AddCookiesAsync([new Cookie { Name = "pinhole_data_saver", Value = "on", Url = server.ToString() }]);
+        await context.AddCookiesAsync([new Microsoft.Playwright.Cookie { Name = "pinhole_data_saver", Value = "on", Url = server.ToString() }]);
     var page = await context.NewPageAsync();
     await page.GotoAsync("/auth/sign_in");
     await page.GetByLabel("Username or e-mail").FillAsync(username);

@@ -118,4 +118,5 @@ export async function start(core, form) {
       share.disabled = false;
     }
   });
+  share.disabled = false;
 }
