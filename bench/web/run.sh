@@ -25,6 +25,8 @@ dotnet build -c Release src/Pinhole.Server -nologo -v q -clp:ErrorsOnly >&2
 dotnet build -c Release bench/web/Pinhole.WebBench -nologo -v q -clp:ErrorsOnly >&2
 # The server runs from a copy: a build of src/ by someone else mid-run must not swap its assemblies underneath it.
 cp -a src/Pinhole.Server/bin/Release/net10.0 "$results/server"
+# With the pages' files: the server reads its wwwroot from its content root, given below.
+cp -a src/Pinhole.Server/wwwroot "$results/server/wwwroot"
 commit="$(git log -1 --format=%h -- src) (last change to src/; HEAD $(git rev-parse --short HEAD))"
 if ! git diff --quiet HEAD -- src; then commit="$commit + uncommitted changes in src/"; fi
 
@@ -81,7 +83,7 @@ fi
 # --- server ----------------------------------------------------------------------------------------------------------
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 log "starting the server on port $port (data in $results/data)"
-Logging__LogLevel__Default=Warning dotnet "$results/server/Pinhole.Server.dll" --urls "http://127.0.0.1:$port" \
+Logging__LogLevel__Default=Warning dotnet "$results/server/Pinhole.Server.dll" --urls "http://127.0.0.1:$port" --contentRoot "$results/server" \
   --Pinhole:DataDir="$results/data" --Pinhole:RateLimits:Enabled=false > "$results/server.log" 2>&1 &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true' EXIT
