@@ -32,6 +32,8 @@ const core = {
   api,
   asset: file => `/js/${file}${version}`,
   load: name => import(`./${name}.js${version}`),
+  // The service worker lives at the root (its scope is every page); it shares the scripts' version.
+  worker: `/sw.js${version}`,
 };
 
 // Likes and follows: the forms work without script; with it, the API does the same and the page stays put.
@@ -107,6 +109,9 @@ core.enhance(document);
 
 // Feeds that grow (new posts live, older ones as the reader scrolls), only where there is one.
 if (document.querySelector('[data-stream], a[data-more]')) core.load('live').then(module => module.start(core));
+
+// The offline outbox's list and sender, where a page shows it (home, compose).
+if (token && document.querySelector('[data-outbox]')) core.load('outbox-list').then(module => module.start(core));
 
 // The compose page's module, only there.
 const compose = document.querySelector('form[data-compose]');

@@ -1,9 +1,11 @@
-// The compose page: the chosen photos (or a video) with a preview, alt text and a progress bar each; on Share,
-// each goes up through the resumable upload endpoint with its alt text and the filter, then the post, which asks
-// to wait for processing (so it can go before the media are ready) under an Idempotency-Key, so sending it again
-// after a lost answer never posts twice.
+// The compose page: the chosen photos (or a video) with a preview, alt text and a progress bar each. Share puts the
+// post in the offline outbox (outbox.js), which keeps it in the browser with its idempotency keys and sends it:
+// each file through the resumable upload endpoint with its alt text and the filter, then the post, which asks to
+// wait for processing (so it can go before the media are ready). Sent at once, the page goes to the post; with no
+// network it stays in the outbox, listed above the form, and goes out when the connection returns.
 export async function start(core, form) {
-  const { upload } = await core.load('tus');
+  const [outboxList, outbox] = await Promise.all([core.load('outbox-list'), core.load('outbox')]);
+  const { queue } = await outboxList.start(core);
   const picked = form.querySelector('.picked');
   const notice = form.querySelector('.notice');
   const share = form.querySelector('button[type="submit"]');
@@ -66,8 +68,11 @@ export async function start(core, form) {
     });
   }
 
-  // Kept across tries of this post: a retry after a lost answer is the same post.
-  const idempotencyKey = crypto.randomUUID();
+  let sending = null;
+  outbox.watch(change => {
+    if (change.id !== sending || change.state !== 'uploading') return;
+    files.forEach((entry, i) => { entry.progress.value = change.files[i] / entry.file.size || 0; });
+  });
 
   form.addEventListener('submit', async event => {
     event.preventDefault();
@@ -79,34 +84,40 @@ export async function start(core, form) {
     say('');
     share.disabled = true;
     const filter = form.elements.filter.value;
-    try {
-      for (const entry of files) {
-        if (entry.media) continue;
-        entry.progress.hidden = false;
-        entry.media = await upload(core.token, entry.file,
-          { filename: entry.file.name, filetype: entry.file.type, description: entry.alt.value.trim(), filter: entry.file.type.startsWith('image/') ? filter : '' },
-          (sent, total) => { entry.progress.value = total ? sent / total : 1; });
-        entry.progress.value = 1;
-      }
-      const response = await fetch('/api/v1/statuses', {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${core.token}`, 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey,
-          ...(form.elements.act_as?.value ? { 'Pinhole-Act-As': form.elements.act_as.value } : {}) },
-        body: JSON.stringify({
-          status: caption,
-          media_ids: files.map(entry => entry.media),
-          visibility: form.elements.visibility.value,
-          pinhole_wait_for_media: true,
-          ...(form.elements.place.value.trim() ? { pinhole_place: { name: form.elements.place.value.trim() } } : {}),
-        }),
-      });
-      const answer = await response.json().catch(() => ({}));
-      if (!response.ok) throw new Error(answer.error || `${response.status}`);
-      // 200: the post itself; 202: held until its media are processed, then it appears on the profile.
-      window.location.assign(response.status === 200 && answer.url ? new URL(answer.url).pathname : form.dataset.profile);
-    } catch (error) {
-      say(`Not posted: ${error.message}`);
+    for (const entry of files) entry.progress.hidden = false;
+    sending = crypto.randomUUID();
+    const post = await queue({
+      id: sending,
+      token: core.token,
+      profile: form.dataset.profile,
+      caption,
+      visibility: form.elements.visibility.value,
+      // Posting as an organisation, where the page offers it.
+      actAs: form.elements.act_as?.value || null,
+      place: form.elements.place?.value.trim() || null,
+      files: files.map(entry => ({
+        blob: entry.file,
+        name: entry.file.name,
+        type: entry.file.type,
+        description: entry.alt.value.trim(),
+        filter: entry.file.type.startsWith('image/') ? filter : '',
+      })),
+    }).then(queued => queued, error => ({ state: 'failed', error: error.message }));
+    sending = null;
+    if (post?.state === 'posted') {
+      window.location.assign(post.url);
+    } else if (post?.state === 'failed') {
+      // Refused (too long, a file it cannot read...): the form is still here to put it right and share again.
+      if (post.id) await outbox.discard(post.id);
+      say(`Not posted: ${post.error}`);
+      share.disabled = false;
+    } else {
+      // Kept for later (or discarded from the outbox meanwhile): the outbox above shows where it stands; the form is free again.
+      for (const entry of [...files]) entry.item.querySelector('.remove').click();
+      form.reset();
+      say(post ? 'Saved in your outbox: it will be sent when the connection returns, even if you close this page.' : '');
       share.disabled = false;
     }
   });
+  share.disabled = false;
 }
