@@ -36,6 +36,7 @@ public sealed class OutboxTests(Chromium chromium) : IClassFixture<Chromium>
         var compose = minji.Page;
         await compose.GotoAsync("/compose");
         await compose.EvaluateAsync("() => navigator.serviceWorker.ready.then(() => true)");
+        await Assertions.Expect(compose.GetByRole(AriaRole.Button, new() { Name = "Share" })).ToBeEnabledAsync();
 
         await minji.Context.SetOfflineAsync(true);
         await compose.Locator("#files").SetInputFilesAsync(new FilePayload { Name = "kaesong.jpg", MimeType = "image/jpeg", Buffer = await TestScenes.JpegAsync(2) });
@@ -151,6 +152,8 @@ public sealed class OutboxTests(Chromium chromium) : IClassFixture<Chromium>
         await minji.SignUpAsync("minji");
         var page = minji.Page;
         await page.GotoAsync("/compose");
+        // Share is enabled once the page's script can take the post: a person sees the page ready before the link drops.
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Share" })).ToBeEnabledAsync();
 
         await minji.Context.SetOfflineAsync(true);
         await page.GetByLabel("Caption").FillAsync("Second thoughts");
