@@ -31,6 +31,18 @@ public sealed class MediaRenderer(IMediaStore store, PhotoPipeline photos, Video
     /// <summary>Square crops around the focal point, for profile grids.</summary>
     private static readonly int[] SquareSizes = [640, 320];
 
+    /// <summary>
+    /// The WebP files of the smallest size are what the data saver shows, a feed of them on a 3G link: quality 75
+    /// makes them about a quarter smaller than 82 (19.0 → 14.1 KB for a detailed 320 px photo), which keeps a feed
+    /// of 20 photos inside the web app's 400 KB budget. Every other file keeps the quality it is given.
+    /// </summary>
+    private static int Quality(OutputFormat format, int edge, int quality) =>
+        format == OutputFormat.WebP && edge <= DataSaverEdge ? Math.Min(quality, DataSaverWebPQuality) : quality;
+
+    private const int DataSaverEdge = 320;
+
+    private const int DataSaverWebPQuality = 75;
+
     public async Task<MadeMedia> MakeAsync(MediaRow row, CancellationToken cancellationToken)
     {
         using var source = await store.FetchSourceAsync(row.SourceKey!, cancellationToken);
@@ -60,10 +72,11 @@ public sealed class MediaRenderer(IMediaStore store, PhotoPipeline photos, Video
         var secondary = primary == OutputFormat.Jpeg ? OutputFormat.WebP : OutputFormat.Jpeg;
         var shortEdge = Math.Min(header.Width, header.Height);
         var specs = PhotoSizes(Math.Max(header.Width, header.Height))
-            .Select(size => (Spec: new RenditionSpec(size.Name, size.Edge, primary, Quality: 85), Second: new RenditionSpec(size.Name, size.Edge, secondary, Quality: 82)))
+            .Select(size => (Spec: new RenditionSpec(size.Name, size.Edge, primary, Quality: Quality(primary, size.Edge, 85)),
+                Second: new RenditionSpec(size.Name, size.Edge, secondary, Quality: Quality(secondary, size.Edge, 82))))
             .Concat(SquareSizes.Where(size => size <= shortEdge || size == SquareSizes[^1]).Select(size => (
-                Spec: RenditionSpec.SquareCrop($"square-{size}", size, primary, quality: 82),
-                Second: RenditionSpec.SquareCrop($"square-{size}", size, secondary, quality: 80))))
+                Spec: RenditionSpec.SquareCrop($"square-{size}", size, primary, quality: Quality(primary, size, 82)),
+                Second: RenditionSpec.SquareCrop($"square-{size}", size, secondary, quality: Quality(secondary, size, 80)))))
             .SelectMany(pair => new[] { pair.Spec, pair.Second }).ToList();
         if (Settings.Avif)
             specs.AddRange(PhotoSizes(Math.Max(header.Width, header.Height)).Select(size => new RenditionSpec(size.Name, size.Edge, OutputFormat.Avif, Quality: 55)));
