@@ -115,8 +115,7 @@ public static class AccountPages
         {
             Notifications = notifications,
             web.Now,
-            // The API's own next link (the page reads past filtered notifications to stay full, so a short one is the last).
-            Older = notifications.Count < Page.From(http.Request, defaultLimit: 40, maxLimit: 80).Limit ? null : WebPaging.NextFromLinkHeader(http),
+            Older = WebPaging.OlderInFeed(http, notifications.Count, Page.From(http.Request, defaultLimit: 40, maxLimit: 80).Limit),
         });
     }
 

@@ -31,7 +31,7 @@ public static class FeedPages
         {
             Statuses = statuses,
             Here = WebPaging.Here(http),
-            Older = WebPaging.Older(http, statuses.Select(s => s.Id).ToList()),
+            Older = WebPaging.OlderInFeed(http, statuses.Count),
         });
     }
 
@@ -71,7 +71,7 @@ public static class FeedPages
         {
             Tags = await tags.RenderAsync(connection, web.ViewerId, trending.Tags.Take(12).ToList(), web.Now, cancellationToken),
             Statuses = statuses,
-            Older = WebPaging.Older(http, statuses.Select(s => s.Id).ToList()),
+            Older = WebPaging.OlderInFeed(http, statuses.Count),
         });
     }
 
@@ -94,7 +94,7 @@ public static class FeedPages
             Tag = rendered,
             Statuses = statuses,
             Here = WebPaging.Here(http),
-            Older = WebPaging.Older(http, statuses.Select(s => s.Id).ToList()),
+            Older = WebPaging.OlderInFeed(http, statuses.Count),
         });
     }
 }

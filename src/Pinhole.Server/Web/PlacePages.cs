@@ -41,7 +41,7 @@ public static class PlacePages
             FeedsUrl = hasFeeds ? PathOf(id) : null,
             Statuses = statuses,
             Here = WebPaging.Here(http),
-            Older = WebPaging.Older(http, statuses.Select(s => s.Id).ToList()),
+            Older = WebPaging.OlderInFeed(http, statuses.Count),
         });
     }
 

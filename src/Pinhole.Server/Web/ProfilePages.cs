@@ -42,7 +42,7 @@ public static class ProfilePages
             Relationship = relationship,
             Self = web.ViewerId == id,
             Statuses = statuses,
-            Older = WebPaging.Older(http, statuses.Select(s => s.Id).ToList()),
+            Older = WebPaging.OlderInFeed(http, statuses.Count),
         });
     }
 

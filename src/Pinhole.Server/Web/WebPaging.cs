@@ -1,24 +1,21 @@
-using Microsoft.AspNetCore.Http.Extensions;
+using Pinhole.Server.Features.CustomFilters;
 using Pinhole.Server.MastodonApi;
 
 namespace Pinhole.Server.Web;
 
-/// <summary>A page's link to the next, older page: the same address with <c>max_id</c> at the last item shown.</summary>
+/// <summary>A page's link to the next, older page: the same address with <c>max_id</c> where its reading stopped.</summary>
 public static class WebPaging
 {
-    /// <summary>Null when this page was not full, so there is nothing older.</summary>
-    public static string? Older(HttpContext http, IReadOnlyList<string> ids, int? limit = null)
-    {
-        if (ids.Count == 0 || ids.Count < (limit ?? Page.From(http.Request).Limit))
-            return null;
-        var query = new QueryBuilder(http.Request.Query
-            .Where(q => q.Key is not ("max_id" or "min_id" or "since_id"))
-            .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string>(q.Key, v ?? ""))))
-        {
-            { "max_id", ids[^1] },
-        };
-        return http.Request.Path + query.ToQueryString().ToString();
-    }
+    /// <summary>
+    /// The next page of a feed read through <see cref="FilteredPage"/>: after a full page, older than its last post;
+    /// after a short one that did not reach the feed's end (the reader's filters hid a long run of posts), from where
+    /// the reading stopped, hidden posts included, so scrolling never ends before the feed does.
+    /// </summary>
+    public static string? OlderInFeed(HttpContext http, int shown, int limit) =>
+        shown < limit && FilteredPage.ReachedTheEnd(http) ? null : NextFromLinkHeader(http);
+
+    /// <summary><see cref="OlderInFeed(HttpContext, int, int)"/> for a feed of posts at the page's limit (the API's default, or <c>limit</c>).</summary>
+    public static string? OlderInFeed(HttpContext http, int shown) => OlderInFeed(http, shown, Page.From(http.Request).Limit);
 
     /// <summary>
     /// The next page as the API's handler announced it in the <c>Link</c> header, for lists paged by something other

@@ -13,6 +13,14 @@ public static class FilteredPage
     /// <summary>A run of hidden posts longer than this still gives a short page (as every hidden post does on Mastodon), never an unbounded read.</summary>
     public const int MaxReads = 3;
 
+    private static readonly object EndKey = new();
+
+    /// <summary>
+    /// Whether the page read for this request reached the end of its feed. A short page that did not is a run of
+    /// hidden posts longer than <see cref="MaxReads"/> reads: there is more past it, from where the reading stopped.
+    /// </summary>
+    public static bool ReachedTheEnd(HttpContext http) => http.Items.ContainsKey(EndKey);
+
     /// <param name="fetch">The rows of a page, newest first (for <c>min_id</c>, the oldest above it, still returned newest first).</param>
     /// <param name="cursor">The id a row is paged on.</param>
     /// <param name="render">The rows as entities; rows whose subject has gone may be skipped.</param>
@@ -35,7 +43,12 @@ public static class FilteredPage
             var kept = items.Where(i => !hidden(i)).ToList();
             // A min_id page reads upwards: what a later read finds is newer, so it goes in front.
             shown.InsertRange(page.Ascending ? 0 : shown.Count, kept);
-            if (kept.Count == items.Count || rows.Count < cut.Limit || shown.Count >= page.Limit || read == MaxReads)
+            if (rows.Count < cut.Limit)
+            {
+                http.Items[EndKey] = true;
+                break;
+            }
+            if (kept.Count == items.Count || shown.Count >= page.Limit || read == MaxReads)
                 break;
             cut = page.Ascending
                 ? page with { MinId = newest, Limit = page.Limit - shown.Count }
