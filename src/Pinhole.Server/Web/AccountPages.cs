@@ -6,6 +6,7 @@ using Pinhole.Server.Features.Accounts;
 using Pinhole.Server.Features.Follows;
 using Pinhole.Server.Features.Notifications;
 using Pinhole.Server.Features.OAuth;
+using Pinhole.Server.Features.Organizations;
 using Pinhole.Server.Hosting;
 using Pinhole.Server.MastodonApi;
 using Pinhole.Server.Web.Pages;
@@ -114,6 +115,9 @@ public static class AccountPages
         return new RazorComponentResult<NotificationsPage>(new
         {
             Notifications = notifications,
+            // Invitations are Pinhole's own notification type, which the API lists only when asked by name: the
+            // page says how many wait and links to where they are answered.
+            Invitations = await OrganizationMembers.CountInvitationsAsync(connection, web.ViewerId, cancellationToken),
             web.Now,
             Older = WebPaging.OlderInFeed(http, notifications.Count, Page.From(http.Request, defaultLimit: 40, maxLimit: 80).Limit),
         });

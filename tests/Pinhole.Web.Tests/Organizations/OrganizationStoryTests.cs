@@ -35,12 +35,16 @@ public sealed class OrganizationStoryTests(Chromium chromium) : IClassFixture<Ch
         await owner.ScreenshotAsync("organization-members");
 
         var phone = guide.Page;
-        await phone.GotoAsync("/settings");
-        await phone.GetByRole(AriaRole.Link, new() { Name = "Your organisations" }).ClickAsync();
+        // The guide learns of it where news arrives: the notifications page says an invitation waits, and where to answer it.
+        await phone.GotoAsync("/notifications");
+        await Assertions.Expect(phone.GetByText("An organisation has invited you to join it.")).ToBeVisibleAsync();
+        await phone.GetByRole(AriaRole.Link, new() { Name = "Answer in Your organisations" }).ClickAsync();
         await Assertions.Expect(phone.GetByText("You are invited as a contributor.")).ToBeVisibleAsync();
         await guide.ScreenshotAsync("organization-invitation");
         await phone.GetByRole(AriaRole.Button, new() { Name = "Accept the invitation from koryo_tours" }).ClickAsync();
         await Assertions.Expect(phone.Locator("#memberships-title + ul")).ToContainTextAsync("koryo_tours");
+        await phone.GotoAsync("/notifications");
+        await Assertions.Expect(phone.GetByText("invited you to join")).ToHaveCountAsync(0);
 
         await phone.GotoAsync("/compose");
         await phone.GetByLabel("Post as").SelectOptionAsync(new SelectOptionValue { Label = "Koryo Tours (@koryo_tours)" });

@@ -70,6 +70,11 @@ public static class OrganizationMembers
             WHERE m.organization_id = @organizationId AND m.account_id = @accountId AND m.state = 'active'
             """, new { organizationId, accountId }, transaction, cancellationToken));
 
+    /// <summary>How many organisations are waiting for the account to answer their invitation.</summary>
+    public static Task<long> CountInvitationsAsync(DbConnection connection, long accountId, CancellationToken cancellationToken) =>
+        connection.ExecuteScalarAsync<long>(connection.Command(
+            "SELECT COUNT(*) FROM organization_members WHERE account_id = @accountId AND state = 'invited'", new { accountId }, cancellationToken: cancellationToken));
+
     /// <summary>The membership with one of <paramref name="roles"/>, or a 403.</summary>
     public static async Task<Acting> RequireRoleAsync(DbConnection connection, DbTransaction? transaction, long organizationId, long accountId,
         CancellationToken cancellationToken, params string[] roles)
