@@ -3,6 +3,7 @@ using System.Globalization;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pinhole.Data;
+using Pinhole.Server.Features.Accounts;
 using Pinhole.Server.Features.Organizations;
 using Pinhole.Server.Features.Statuses;
 using Pinhole.Server.MastodonApi;
@@ -82,7 +83,7 @@ public static class OrganizationPages
         return new RazorComponentResult<OrganizationsPage>(new
         {
             Organizations = organizations,
-            Older = organizations.Count < Page.From(http.Request).Limit ? null : WebPaging.NextFromLinkHeader(http),
+            Older = WebPaging.OlderInList(http, organizations.Count, Page.From(http.Request).Limit),
             Username = form?.Text("username"),
             DisplayName = form?.Text("display_name"),
             Message = message,
@@ -128,7 +129,7 @@ public static class OrganizationPages
             Organization = organization,
             Members = members,
             ViewerId = web.ViewerId.ToString(CultureInfo.InvariantCulture),
-            Older = members.Count < Page.From(http.Request, defaultLimit: 40, maxLimit: 80).Limit ? null : WebPaging.NextFromLinkHeader(http),
+            Older = WebPaging.OlderInList(http, members.Count, Page.From(http.Request, defaultLimit: 40, maxLimit: 80).Limit),
             Message = message,
         }) { StatusCode = status };
     }
@@ -141,8 +142,7 @@ public static class OrganizationPages
             var invitee = form.Text("invitee")?.Trim().TrimStart('@') ?? "";
             long? inviteeId;
             await using (var connection = await db.OpenAsync(cancellationToken))
-                inviteeId = invitee.Length is 0 or > 30 ? null : await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
-                    "SELECT id FROM accounts WHERE username_key = @key", new { key = invitee.ToLowerInvariant() }, cancellationToken: cancellationToken));
+                inviteeId = invitee.Length is 0 or > 30 ? null : await connection.FindAccountIdAsync(invitee, cancellationToken);
             try
             {
                 await organizations.InviteAsync(web.ViewerId, id, inviteeId ?? throw ApiException.NotFound(), form.Text("role"), cancellationToken);
@@ -190,7 +190,7 @@ public static class OrganizationPages
         {
             Organization = organization,
             Submissions = submissions,
-            Older = submissions.Count < Page.From(http.Request).Limit ? null : WebPaging.NextFromLinkHeader(http),
+            Older = WebPaging.OlderInList(http, submissions.Count, Page.From(http.Request).Limit),
             web.Now,
             Published = published is { } statusId ? WebRoutes.Post(organization.Account.Username, statusId.ToString(CultureInfo.InvariantCulture)) : null,
         });
@@ -235,7 +235,7 @@ public static class OrganizationPages
             Organization = organization,
             Entries = entries,
             Credited = credited,
-            Older = entries.Count < Page.From(http.Request, defaultLimit: 40, maxLimit: 80).Limit ? null : WebPaging.NextFromLinkHeader(http),
+            Older = WebPaging.OlderInList(http, entries.Count, Page.From(http.Request, defaultLimit: 40, maxLimit: 80).Limit),
         });
     }
 

@@ -65,7 +65,7 @@ public static class ProfilePages
             Account = account,
             Which = which,
             People = people,
-            Older = people.Count < Page.From(http.Request, defaultLimit: 40, maxLimit: 80).Limit ? null : WebPaging.NextFromLinkHeader(http),
+            Older = WebPaging.OlderInList(http, people.Count, Page.From(http.Request, defaultLimit: 40, maxLimit: 80).Limit),
         });
     }
 
@@ -86,9 +86,7 @@ public static class ProfilePages
     /// <summary>The account with this username (any case), or a 404.</summary>
     public static async Task<Account> FindAsync(DbConnection connection, AccountViews accounts, string username, CancellationToken cancellationToken)
     {
-        var id = await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
-            "SELECT id FROM accounts WHERE username_key = @key", new { key = username.ToLowerInvariant() }, cancellationToken: cancellationToken))
-            ?? throw ApiException.NotFound();
+        var id = await connection.FindAccountIdAsync(username, cancellationToken) ?? throw ApiException.NotFound();
         return await accounts.LoadAsync(connection, id, cancellationToken) ?? throw ApiException.NotFound();
     }
 }

@@ -17,11 +17,14 @@ public static class WebPaging
     /// <summary><see cref="OlderInFeed(HttpContext, int, int)"/> for a feed of posts at the page's limit (the API's default, or <c>limit</c>).</summary>
     public static string? OlderInFeed(HttpContext http, int shown) => OlderInFeed(http, shown, Page.From(http.Request).Limit);
 
+    /// <summary>The next page of a list the API pages in full (no filters): none after a short page, the last.</summary>
+    public static string? OlderInList(HttpContext http, int shown, int limit) => shown < limit ? null : NextFromLinkHeader(http);
+
     /// <summary>
     /// The next page as the API's handler announced it in the <c>Link</c> header, for lists paged by something other
     /// than the ids shown (followers are paged by when they followed), as a local address.
     /// </summary>
-    public static string? NextFromLinkHeader(HttpContext http)
+    private static string? NextFromLinkHeader(HttpContext http)
     {
         var link = http.Response.Headers.Link.ToString();
         var start = link.IndexOf('<', StringComparison.Ordinal);

@@ -72,9 +72,7 @@ public static class AccountEndpoints
         if (acct.Length is 0 or > 30)
             throw ApiException.NotFound();
         await using var connection = await db.OpenAsync(cancellationToken);
-        var id = await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
-            "SELECT id FROM accounts WHERE username_key = @key", new { key = acct.ToLowerInvariant() }, cancellationToken: cancellationToken))
-            ?? throw ApiException.NotFound();
+        var id = await connection.FindAccountIdAsync(acct, cancellationToken) ?? throw ApiException.NotFound();
         return TypedResults.Ok((await views.LoadAsync(connection, id, cancellationToken))!);
     }
 }

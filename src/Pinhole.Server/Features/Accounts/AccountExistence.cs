@@ -14,4 +14,9 @@ public static class AccountExistence
             "SELECT id FROM accounts WHERE id = @id", new { id }, transaction, cancellationToken)) is null)
             throw ApiException.NotFound();
     }
+
+    /// <summary>The id of the local account with this username, in any case; null when there is none.</summary>
+    public static Task<long?> FindAccountIdAsync(this DbConnection connection, string username, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
+            "SELECT id FROM accounts WHERE username_key = @key", new { key = username.ToLowerInvariant() }, cancellationToken: cancellationToken));
 }

@@ -51,9 +51,7 @@ public static class FeedEndpoints
         CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        var id = await connection.QuerySingleOrDefaultAsync<long?>(connection.Command(
-            "SELECT id FROM accounts WHERE username_key = @key", new { key = username.ToLowerInvariant() }, cancellationToken: cancellationToken))
-            ?? throw ApiException.NotFound();
+        var id = await connection.FindAccountIdAsync(username, cancellationToken) ?? throw ApiException.NotFound();
         var account = (await accounts.LoadAsync(connection, id, cancellationToken))!;
         var name = account.DisplayName.Length > 0 ? $"{account.DisplayName} (@{account.Acct})" : $"@{account.Acct}";
         var channel = new FeedChannel(name, $"Public posts from {name}", account.Url, account.Avatar,
